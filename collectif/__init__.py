@@ -1,0 +1,1 @@
+"""Collectif: the platform a collective impact initiative runs on."""

@@ -1,0 +1,71 @@
+"""Who may do what: role predicates shared by every app (django-rules).
+
+A person's roles come from their memberships. They are read once per request and
+kept on the user object, so checking several rules on one page costs one query.
+"""
+
+from typing import Any
+
+import rules
+
+from collectif.accounts.models import Membership, Role
+
+
+def user_roles(user: Any) -> frozenset[str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_collectif_roles", None)
+    if cached is None:
+        roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+        if user.is_superuser:
+            roles.add(Role.STAFF)
+        cached = frozenset(roles)
+        user._collectif_roles = cached
+    return cached
+
+
+def organisations_acting_for(user: Any, role: str = Role.STEWARD) -> set[int]:
+    """The ids of the organisations this person acts for in a role."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Membership.objects.filter(user=user, role=role).values_list("organisation_id", flat=True)
+    )
+
+
+@rules.predicate
+def is_backbone_staff(user: Any) -> bool:
+    return Role.STAFF in user_roles(user)
+
+
+@rules.predicate
+def is_data_steward(user: Any) -> bool:
+    return Role.STEWARD in user_roles(user)
+
+
+@rules.predicate
+def is_governance_member(user: Any) -> bool:
+    return Role.GOVERNANCE in user_roles(user)
+
+
+@rules.predicate
+def is_researcher(user: Any) -> bool:
+    return Role.RESEARCHER in user_roles(user)
+
+
+@rules.predicate
+def is_member(user: Any) -> bool:
+    return bool(user_roles(user))
+
+
+@rules.predicate
+def is_steward_of(user: Any, organisation: Any) -> bool:
+    if organisation is None:
+        return False
+    return organisation.pk in organisations_acting_for(user, Role.STEWARD)
+
+
+rules.add_perm("accounts.invite", is_backbone_staff)
+rules.add_perm("accounts.manage_tokens", is_member)
+rules.add_perm("core.view_audit", is_backbone_staff)
+rules.add_perm("core.staff_home", is_backbone_staff)

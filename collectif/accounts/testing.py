@@ -1,0 +1,87 @@
+"""A reusable check of who may use a page or an API endpoint, role by role.
+
+    assert_role_access(client, url, allowed={"staff"})
+    assert_role_access(client, url, allowed={"staff", "steward"}, organisation=org)
+    assert_role_access(client, url, allowed={"anonymous", ...}, api=True, method="post", data={})
+
+Every role in ROLES is tried with a fresh person: "anonymous" (signed out),
+"no_role" (signed in, no membership), and one per Role. The steward acts for
+`organisation` when one is given, else for an unrelated organisation. For the API the
+person authenticates with a real personal token. A role is "allowed" when the answer
+is not 401/403/404 and not a redirect to the sign-in page.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.test import Client
+
+from collectif.accounts.models import Membership, Role, User
+from collectif.accounts.services import api_token_create
+
+ROLES = ("anonymous", "no_role", *[role.value for role in Role])
+DENIED_STATUSES = {401, 403, 404}
+
+
+def user_with_role(role: str, organisation: Any = None) -> User | None:
+    """A new person holding `role` (None for anonymous)."""
+    from collectif.accounts.tests.factories import UserFactory
+    from collectif.ecosystem.tests.factories import OrganisationFactory
+
+    if role == "anonymous":
+        return None
+    user = UserFactory.create()
+    if role != "no_role":
+        Membership.objects.create(
+            user=user,
+            organisation=(
+                organisation if organisation is not None else OrganisationFactory.create()
+            ),
+            role=role,
+        )
+    return user
+
+
+def _is_denied(response: Any) -> bool:
+    if response.status_code in DENIED_STATUSES:
+        return True
+    location = response.headers.get("Location", "") if response.status_code in (301, 302) else ""
+    return "/accounts/login/" in location
+
+
+def assert_role_access(
+    client: Client,
+    url: str,
+    *,
+    allowed: Iterable[str],
+    method: str = "get",
+    data: Any = None,
+    organisation: Any = None,
+    api: bool = False,
+) -> None:
+    allowed = set(allowed)
+    unknown = allowed - set(ROLES)
+    assert not unknown, f"unknown roles: {unknown}"
+    wrong: list[str] = []
+    for role in ROLES:
+        client.logout()
+        user = user_with_role(role, organisation)
+        headers: dict[str, str] = {}
+        if user is not None:
+            if api:
+                _token, secret = api_token_create(actor=user, name="role check")
+                headers["Authorization"] = f"Bearer {secret}"
+            else:
+                client.force_login(user)
+        kwargs: dict[str, Any] = {"headers": headers}
+        if data is not None:
+            kwargs["data"] = data
+            if api:
+                kwargs["content_type"] = "application/json"
+        response = getattr(client, method.lower())(url, **kwargs)
+        denied = _is_denied(response)
+        if (role in allowed) == denied:
+            expected = "allowed" if role in allowed else "denied"
+            wrong.append(f"{role}: expected {expected}, got HTTP {response.status_code}")
+    client.logout()
+    assert not wrong, f"{method.upper()} {url}: " + "; ".join(wrong)

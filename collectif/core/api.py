@@ -1,0 +1,40 @@
+"""Reference geography over the API: provinces and postal-code look-up."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from collectif.api.auth import optional_auth
+from collectif.core import selectors
+from collectif.core.postal import postal_area
+
+router = Router(tags=["geography"], auth=optional_auth)
+postal_router = Router(tags=["geography"], auth=optional_auth)
+
+
+class ProvinceOut(Schema):
+    code: str
+    sgc_code: int
+    name_en: str
+    name_fr: str
+    population_2021: int
+    is_territory: bool
+
+
+class PostalAreaOut(Schema):
+    postal_code: str
+    fsa: str
+    province_code: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+
+
+@router.get("", response=list[ProvinceOut], summary="The 13 provinces and territories")
+def list_provinces(request: HttpRequest) -> list[ProvinceOut]:
+    return [ProvinceOut.from_orm(p) for p in selectors.province_list()]
+
+
+@postal_router.get("/{code}", response=PostalAreaOut, summary="Where a postal code is")
+def get_postal_area(request: HttpRequest, code: str) -> PostalAreaOut:
+    area = postal_area(code)
+    return PostalAreaOut(**area.__dict__)

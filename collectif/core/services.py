@@ -1,0 +1,96 @@
+"""Writes shared by every app: the audit trail and background job bookkeeping."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from collectif.core.models import AuditEvent, Job
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record one change; every service that writes calls this in its transaction."""
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_person else None,
+        actor_label=(actor.email if is_person else "system"),
+        action=action,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=str(target.pk) if target is not None else "",
+        object_label=str(target)[:300] if target is not None else "",
+        changes=_jsonable(changes or {}),
+    )
+
+
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose value changed, as {field: [old, new]}, for audit summaries."""
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(value)]
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+def job_create(*, kind: str, actor: Any, params: dict[str, Any] | None = None) -> Job:
+    return Job.objects.create(
+        kind=kind,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        params=params or {},
+    )
+
+
+def job_start(*, job_id: Any, total: int) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        progress_total=total,
+        progress_done=0,
+    )
+
+
+def job_advance(*, job_id: Any, by: int = 1, message: str = "") -> None:
+    """Move a job's progress forward; F() keeps concurrent workers from losing steps."""
+    update: dict[str, Any] = {"progress_done": F("progress_done") + by}
+    if message:
+        update["message"] = message[:500]
+    Job.objects.filter(pk=job_id).update(**update)
+
+
+def job_succeed(*, job_id: Any, result: dict[str, Any] | None = None) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        progress_done=F("progress_total"),
+        result=result or {},
+    )
+
+
+def job_fail(*, job_id: Any, error: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.FAILED, finished_at=timezone.now(), error=error[:5000]
+    )
+
+
+def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
+    """Queue a task once the current transaction commits, so it never sees half a write."""
+    transaction.on_commit(lambda: task.enqueue(*args, **kwargs))

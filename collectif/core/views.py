@@ -1,0 +1,146 @@
+"""Pages every visitor meets: homes, health, errors, the audit trail and job progress."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from rules.contrib.views import permission_required
+
+from collectif.accounts.permissions import is_backbone_staff
+from collectif.core import selectors
+from collectif.core.registry import registry
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    figures = [figure for provider in registry.figures for figure in provider()]
+    return render(request, "core/home.html", {"figures": figures})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands: staff see what needs attention, others their own home."""
+    if is_backbone_staff(request.user):
+        return redirect("core:staff_home")
+    return render(request, "core/member_home.html", {})
+
+
+@permission_required("core.staff_home", raise_exception=True)
+def staff_home(request: HttpRequest) -> HttpResponse:
+    items = [item for provider in registry.attention for item in provider(request.user)]
+    items.sort(key=lambda item: (item.count == 0, str(item.label)))
+    return render(request, "core/staff_home.html", {"items": items})
+
+
+@permission_required("core.view_audit", raise_exception=True)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    since = parse_date(params.get("since", "") or "") if params.get("since") else None
+    until = parse_date(params.get("until", "") or "") if params.get("until") else None
+    events = selectors.audit_event_list(
+        action=params.get("action", "").strip(),
+        actor_email=params.get("actor", "").strip(),
+        since=since,
+        until=until,
+    )
+    page = Paginator(events, settings.COLLECTIF["PAGE_SIZE"]).get_page(params.get("page"))
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "actions": selectors.audit_event_actions(),
+            "filters": {
+                "action": params.get("action", ""),
+                "actor": params.get("actor", ""),
+                "since": params.get("since", ""),
+                "until": params.get("until", ""),
+            },
+        },
+    )
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.job_get_for(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@never_cache
+@login_required
+def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
+    """What the progress bar polls; the page works without it by reloading."""
+    job = selectors.job_get_for(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "percent": job.percent,
+            "done": job.progress_done,
+            "total": job.progress_total,
+            "message": job.message,
+            "finished": job.is_finished,
+        }
+    )
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    context: dict[str, Any] = {"status": status, "title": title, "message": message}
+    return render(request, "error.html", context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("You cannot use this page"),
+        _(
+            "Your account does not have access to this page. "
+            "If you think it should, contact the backbone team."
+        ),
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _(
+            "If you typed the address, check it is correct. "
+            "If you followed a link, it may be out of date."
+        ),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        _("Sorry, something went wrong"),
+        _("We could not show this page. Nothing you entered was lost; try again in a few minutes."),
+    )

@@ -1,0 +1,23 @@
+// Follows a background job: polls its status and updates the progress bar in place.
+// The page works without this script; the "refresh" link does the same by hand.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-job-status-url]").forEach(function (box) {
+    var url = box.getAttribute("data-job-status-url");
+    var refresh = box.querySelector(".job-refresh");
+    if (refresh) { refresh.hidden = true; }
+    function poll() {
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          box.querySelector("progress").value = job.percent;
+          box.querySelector(".job-status").textContent = job.status_label;
+          box.querySelector(".job-message").textContent = job.message;
+          if (job.total) { box.querySelector(".job-count").textContent = job.done + " / " + job.total; }
+          if (job.finished) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
+        })
+        .catch(function () { if (refresh) { refresh.hidden = false; } });
+    }
+    if (box.querySelector(".job-refresh")) { window.setTimeout(poll, 500); }
+  });
+})();
