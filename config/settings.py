@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "collectif.core",
     "collectif.accounts",
     "collectif.ecosystem",
+    "collectif.agenda",
+    "collectif.measurement",
     "collectif.api",
 ]
 
@@ -213,6 +215,12 @@ COLLECTIF = {
     ),
     "PAGE_SIZE": env.int("PAGE_SIZE", default=25),
     "INVITATION_DAYS": env.int("INVITATION_DAYS", default=14),
+    # Canadian funders' fiscal years start in April.
+    "FISCAL_YEAR_START_MONTH": env.int("FISCAL_YEAR_START_MONTH", default=4),
+    # Public figures hide small cells: counts under 5, or fewer than 3 organisations.
+    "SUPPRESS_COUNT_BELOW": env.int("SUPPRESS_COUNT_BELOW", default=5),
+    "SUPPRESS_ORGANISATIONS_BELOW": env.int("SUPPRESS_ORGANISATIONS_BELOW", default=3),
+    "UPLOAD_MAX_BYTES": env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024),
 }
 
 LOGGING = {

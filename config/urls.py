@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("collectif.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("ecosystem/", include("collectif.ecosystem.urls")),
+    path("measurement/", include("collectif.measurement.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

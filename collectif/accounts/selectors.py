@@ -3,10 +3,13 @@
 import hashlib
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from collectif.accounts.models import ApiToken, Invitation, Membership, User
+from collectif.ecosystem.models import Organisation
+
+INVITATION_STATUSES = ("pending", "accepted", "expired", "withdrawn")
 
 
 def hash_secret(secret: str) -> str:
@@ -34,8 +37,19 @@ def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 
+def api_token_get(*, user: Any, token_id: int) -> ApiToken | None:
+    """A person's own active token; someone else's is as good as missing."""
+    return api_token_list(user=user).filter(pk=token_id).first()
+
+
 def membership_list(*, user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def membership_get(*, membership_id: int) -> Membership | None:
+    return (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
 
 
 def invitation_get_by_secret(*, secret: str) -> Invitation | None:
@@ -44,3 +58,77 @@ def invitation_get_by_secret(*, secret: str) -> Invitation | None:
         .filter(token_hash=hash_secret(secret))
         .first()
     )
+
+
+def invitation_get(*, invitation_id: int) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+
+
+def _status_filter(status: str) -> Q:
+    now = timezone.now()
+    unanswered = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+    return {
+        "pending": unanswered & Q(expires_at__gt=now),
+        "expired": unanswered & Q(expires_at__lte=now),
+        "accepted": Q(accepted_at__isnull=False),
+        "withdrawn": Q(accepted_at__isnull=True, revoked_at__isnull=False),
+    }[status]
+
+
+def invitation_status(invitation: Invitation) -> str:
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "withdrawn"
+    return "pending" if invitation.expires_at > timezone.now() else "expired"
+
+
+def invitation_list(*, status: str = "", search: str = "") -> QuerySet[Invitation]:
+    invitations = Invitation.objects.select_related("organisation", "invited_by")
+    if status in INVITATION_STATUSES:
+        invitations = invitations.filter(_status_filter(status))
+    if search:
+        invitations = invitations.filter(email__icontains=search.strip())
+    return invitations
+
+
+def invitation_count(*, status: str) -> int:
+    return Invitation.objects.filter(_status_filter(status)).count()
+
+
+def invitation_pending_exists(*, email: str, organisation: Organisation, role: str) -> bool:
+    return (
+        Invitation.objects.filter(email=email, organisation=organisation, role=role)
+        .filter(_status_filter("pending"))
+        .exists()
+    )
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def membership_exists(*, email: str, organisation: Organisation, role: str) -> bool:
+    return Membership.objects.filter(
+        user__email__iexact=email, organisation=organisation, role=role
+    ).exists()
+
+
+def person_list(*, search: str = "") -> QuerySet[User]:
+    """People with their memberships, for the staff's People page."""
+    people = User.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    )
+    if search:
+        term = search.strip()
+        people = people.filter(Q(email__icontains=term) | Q(full_name__icontains=term))
+    return people.order_by("email")
+
+
+def organisation_choices() -> QuerySet[Organisation]:
+    """Organisations someone can still be invited to: archived ones are closed."""
+    return Organisation.objects.filter(archived_at__isnull=True).order_by("name")

@@ -1,11 +1,12 @@
 """Reference geography over the API: provinces and postal-code look-up."""
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from collectif.api.auth import optional_auth
 from collectif.core import selectors
-from collectif.core.postal import postal_area
+from collectif.core.postal import InvalidPostalCodeError, postal_area
 
 router = Router(tags=["geography"], auth=optional_auth)
 postal_router = Router(tags=["geography"], auth=optional_auth)
@@ -36,5 +37,9 @@ def list_provinces(request: HttpRequest) -> list[ProvinceOut]:
 
 @postal_router.get("/{code}", response=PostalAreaOut, summary="Where a postal code is")
 def get_postal_area(request: HttpRequest, code: str) -> PostalAreaOut:
-    area = postal_area(code)
+    try:
+        area = postal_area(code)
+    except InvalidPostalCodeError as exc:
+        # Name the parameter, so a client can show the message beside its own field.
+        raise ValidationError({"code": exc.error_list}) from exc
     return PostalAreaOut(**area.__dict__)

@@ -45,9 +45,11 @@ def load_reference_data() -> None:
     """Reference rows live in migrations; a flush removes them, so put them back."""
     from collectif.core.reference import load_provinces
     from collectif.ecosystem.reference import load_sectors
+    from collectif.measurement.reference import load_dimensions
 
     load_provinces(django_apps)
     load_sectors(django_apps)
+    load_dimensions(django_apps)
 
 
 def demo_modules() -> list[Any]:

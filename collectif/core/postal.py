@@ -16,8 +16,10 @@ from pypostalcode.settings import db_location
 # Letters D, F, I, O, Q, U are never used; W and Z never start a code.
 _FIRST = "ABCEGHJKLMNPRSTVXY"
 _OTHER = "ABCEGHJKLMNPRSTVWXYZ"
-_POSTAL_RE = re.compile(rf"^([{_FIRST}]\d[{_OTHER}])(\d[{_OTHER}]\d)?$")
+# ASCII digits only: `\d` would also accept other scripts' digits, which no code uses.
+_POSTAL_RE = re.compile(rf"^([{_FIRST}][0-9][{_OTHER}])([0-9][{_OTHER}][0-9])?$")
 
+# X is shared by the Northwest Territories and Nunavut: only the FSA table can tell them apart.
 PROVINCE_BY_FIRST_LETTER = {
     "A": "NL",
     "B": "NS",
@@ -73,7 +75,7 @@ class InvalidPostalCodeError(ValidationError):
 def normalise_postal_code(raw: str) -> str:
     """`h2x-1y4`, ` H2X 1Y4 ` and `H2X1Y4` all become `H2X 1Y4` (or `H2X` alone)."""
     compact = re.sub(r"[\s\-\u00a0\u202f]+", "", raw or "").upper()
-    match = _POSTAL_RE.match(compact)
+    match = _POSTAL_RE.fullmatch(compact)
     if not match:
         raise InvalidPostalCodeError(
             _(

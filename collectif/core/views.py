@@ -1,5 +1,6 @@
 """Pages every visitor meets: homes, health, errors, the audit trail and job progress."""
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
 from collectif.accounts.permissions import is_backbone_staff
+from collectif.api.errors import error_body
 from collectif.core import selectors
+from collectif.core.formatting import format_number
 from collectif.core.registry import registry
 
 
@@ -32,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "core/member_home.html", {})
 
 
+@login_required
 @permission_required("core.staff_home", raise_exception=True)
 def staff_home(request: HttpRequest) -> HttpResponse:
     items = [item for provider in registry.attention for item in provider(request.user)]
@@ -39,11 +43,20 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/staff_home.html", {"items": items})
 
 
+def _date_param(value: str) -> date | None:
+    """A filter date typed by hand may be malformed or impossible; ignore it then."""
+    try:
+        return parse_date(value.strip())
+    except ValueError:
+        return None
+
+
+@login_required
 @permission_required("core.view_audit", raise_exception=True)
 def audit_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    since = parse_date(params.get("since", "") or "") if params.get("since") else None
-    until = parse_date(params.get("until", "") or "") if params.get("until") else None
+    since = _date_param(params.get("since", ""))
+    until = _date_param(params.get("until", ""))
     events = selectors.audit_event_list(
         action=params.get("action", "").strip(),
         actor_email=params.get("actor", "").strip(),
@@ -89,6 +102,15 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
             "percent": job.percent,
             "done": job.progress_done,
             "total": job.progress_total,
+            "count_label": (
+                _("%(done)s of %(total)s")
+                % {
+                    "done": format_number(job.progress_done),
+                    "total": format_number(job.progress_total),
+                }
+                if job.progress_total
+                else ""
+            ),
             "message": job.message,
             "finished": job.is_finished,
         }
@@ -108,7 +130,12 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, title: str, message: str, code: str
+) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # An address no endpoint matches still answers in the API's one error format.
+        return JsonResponse(error_body(code, message), status=status)
     context: dict[str, Any] = {"status": status, "title": title, "message": message}
     return render(request, "error.html", context, status=status)
 
@@ -122,6 +149,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
             "Your account does not have access to this page. "
             "If you think it should, contact the backbone team."
         ),
+        "forbidden",
     )
 
 
@@ -134,6 +162,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
             "If you typed the address, check it is correct. "
             "If you followed a link, it may be out of date."
         ),
+        "not_found",
     )
 
 
@@ -142,5 +171,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         request,
         500,
         _("Sorry, something went wrong"),
-        _("We could not show this page. Nothing you entered was lost; try again in a few minutes."),
+        _(
+            "We could not show this page. Try again in a few minutes; "
+            "if it keeps happening, contact the backbone team."
+        ),
+        "server_error",
     )

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   document.querySelectorAll("[data-job-status-url]").forEach(function (box) {
+    // The fragment brings this script with it; follow each box once even if included twice.
+    if (box.dataset.jobFollowed) { return; }
+    box.dataset.jobFollowed = "true";
     var url = box.getAttribute("data-job-status-url");
     var refresh = box.querySelector(".job-refresh");
     if (refresh) { refresh.hidden = true; }
@@ -13,7 +16,7 @@
           box.querySelector("progress").value = job.percent;
           box.querySelector(".job-status").textContent = job.status_label;
           box.querySelector(".job-message").textContent = job.message;
-          if (job.total) { box.querySelector(".job-count").textContent = job.done + " / " + job.total; }
+          box.querySelector(".job-count").textContent = job.count_label;
           if (job.finished) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
         })
         .catch(function () { if (refresh) { refresh.hidden = false; } });
