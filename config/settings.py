@@ -38,13 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    # Before allauth, so that our restyled account pages and e-mails win the lookup.
+    "collectif.accounts",
     "allauth",
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
     "ninja",
     "collectif.core",
-    "collectif.accounts",
     "collectif.ecosystem",
     "collectif.agenda",
     "collectif.measurement",
@@ -234,4 +235,8 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Each app's demo data, loaded in this order by `collectif demo`.
-COLLECTIF_DEMO_MODULES = ["collectif.ecosystem.demo", "collectif.accounts.demo"]
+COLLECTIF_DEMO_MODULES = [
+    "collectif.ecosystem.demo",
+    "collectif.accounts.demo",
+    "collectif.measurement.demo",
+]

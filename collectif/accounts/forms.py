@@ -12,7 +12,9 @@ from collectif.accounts import selectors
 from collectif.accounts.models import Role
 
 ROLE_DESCRIPTIONS = {
-    Role.STAFF: _("Runs the initiative day to day: invites people, approves data, sees everything."),
+    Role.STAFF: _(
+        "Runs the initiative day to day: invites people, approves data, sees everything."
+    ),
     Role.STEWARD: _("Submits and corrects the data of their organisation."),
     Role.GOVERNANCE: _("Sits on a governance table: agendas, decisions and follow-ups."),
     Role.RESEARCHER: _("Reads the shared data sets to study the initiative's results."),
@@ -23,9 +25,7 @@ class RoleChoiceField(forms.ChoiceField):
     """Role radios whose labels carry a one-line description of each role."""
 
     def __init__(self, **kwargs: Any) -> None:
-        choices = [
-            (role.value, f"{role.label} – {ROLE_DESCRIPTIONS[role]}") for role in Role
-        ]
+        choices = [(role.value, f"{role.label} – {ROLE_DESCRIPTIONS[role]}") for role in Role]
         super().__init__(choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
@@ -49,10 +49,6 @@ class InvitationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("The e-mail is always in both languages; this one comes first."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.organisation_choices()
 
 
 class AcceptForm(forms.Form):

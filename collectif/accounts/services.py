@@ -169,9 +169,7 @@ def invitation_problem(invitation: Invitation) -> str:
     if status == "withdrawn":
         return _("This invitation was withdrawn by the backbone team.")
     if status == "expired":
-        return _(
-            "This invitation has expired. Ask the backbone team to send you a new one."
-        )
+        return _("This invitation has expired. Ask the backbone team to send you a new one.")
     return ""
 
 

@@ -20,9 +20,7 @@ urlpatterns = [
         views.invitation_withdraw,
         name="invitation_withdraw",
     ),
-    path(
-        "invitations/accept/<str:secret>/", views.invitation_accept, name="invitation_accept"
-    ),
+    path("invitations/accept/<str:secret>/", views.invitation_accept, name="invitation_accept"),
     path("people/", views.people_list, name="people_list"),
     path(
         "memberships/<int:membership_id>/remove/",

@@ -176,13 +176,13 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         )
     problem = services.invitation_problem(invitation)
     if problem:
-        return render(
-            request, "accounts/invitation_invalid.html", {"problem": problem}, status=410
-        )
+        return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
     user: Any = request.user
     existing = selectors.user_get_by_email(email=invitation.email)
     signed_in_as_other = user.is_authenticated and user.email.lower() != invitation.email
-    form = AcceptForm(request.POST or None) if existing is None and not user.is_authenticated else None
+    form = (
+        AcceptForm(request.POST or None) if existing is None and not user.is_authenticated else None
+    )
     error = ""
     context: dict[str, Any] = {
         "invitation": invitation,
@@ -212,7 +212,10 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
                 messages.success(
                     request,
                     _("Welcome! You now act as %(role)s for %(organisation)s.")
-                    % {"role": invitation.get_role_display(), "organisation": invitation.organisation},
+                    % {
+                        "role": invitation.get_role_display(),
+                        "organisation": invitation.organisation,
+                    },
                 )
                 return redirect("core:dashboard")
     context.update({"form": form, "error": error})
@@ -273,7 +276,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
     """Creates a token and shows its secret in the response itself, once, never again."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        user: Any = request.user
+        token, secret = services.api_token_create(actor=user, name=form.cleaned_data["name"])
         return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
     return render(request, "accounts/token_form.html", {"form": form})
 
@@ -286,8 +290,9 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if request.method == "POST":
         services.api_token_revoke(actor=request.user, token=token)
         messages.success(
-            request, _("Token “%(name)s” revoked. Programs using it can no longer connect.")
-            % {"name": token.name}
+            request,
+            _("Token “%(name)s” revoked. Programs using it can no longer connect.")
+            % {"name": token.name},
         )
         return redirect("accounts:token_list")
     return render(request, "accounts/token_revoke.html", {"token": token})

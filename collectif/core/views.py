@@ -131,11 +131,11 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def _error(
-    request: HttpRequest, status: int, title: str, message: str, code: str
+    request: HttpRequest, status: int, code: str, title: str, message: str, api_message: str
 ) -> HttpResponse:
     if request.path.startswith("/api/"):
-        # An address no endpoint matches still answers in the API's one error format.
-        return JsonResponse(error_body(code, message), status=status)
+        # Failures outside any endpoint still answer in the API's one error format.
+        return JsonResponse(error_body(code, api_message), status=status)
     context: dict[str, Any] = {"status": status, "title": title, "message": message}
     return render(request, "error.html", context, status=status)
 
@@ -144,12 +144,13 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(
         request,
         403,
+        "forbidden",
         _("You cannot use this page"),
         _(
             "Your account does not have access to this page. "
             "If you think it should, contact the backbone team."
         ),
-        "forbidden",
+        _("You are not allowed to do this."),
     )
 
 
@@ -157,12 +158,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(
         request,
         404,
+        "not_found",
         _("Page not found"),
         _(
             "If you typed the address, check it is correct. "
             "If you followed a link, it may be out of date."
         ),
-        "not_found",
+        _("Nothing was found at this address."),
     )
 
 
@@ -170,10 +172,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
         500,
+        "server_error",
         _("Sorry, something went wrong"),
         _(
             "We could not show this page. Try again in a few minutes; "
             "if it keeps happening, contact the backbone team."
         ),
-        "server_error",
+        _("Something went wrong on our side. Try again in a few minutes."),
     )

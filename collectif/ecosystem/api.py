@@ -1,6 +1,226 @@
-from ninja import Router
+"""Organisations and sectors over the API: anyone reads the public ones, staff write."""
 
-from collectif.api.auth import optional_auth
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from collectif.api.auth import optional_auth, required_auth
+from collectif.ecosystem import selectors, services
+from collectif.ecosystem.models import Organisation
 
 router = Router(tags=["organisations"], auth=optional_auth)
 sector_router = Router(tags=["organisations"], auth=optional_auth)
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name_en: str
+    name_fr: str
+    description_en: str
+    description_fr: str
+    sector: str = Field(description="Sector code, from /sectors")
+    head_office_province: str = Field(description="Province or territory code, e.g. ON")
+    provinces_served: list[str]
+    website: str
+    size_band: str
+    is_public: bool
+    archived: bool
+    url: str
+
+
+class OrganisationPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[OrganisationOut]
+
+
+class OrganisationIn(Schema):
+    name_en: str = ""
+    name_fr: str = ""
+    description_en: str = ""
+    description_fr: str = ""
+    sector: str
+    head_office_province: str
+    provinces_served: list[str] = []
+    website: str = ""
+    size_band: str = ""
+    is_public: bool = True
+
+
+class OrganisationPatch(Schema):
+    name_en: str | None = None
+    name_fr: str | None = None
+    description_en: str | None = None
+    description_fr: str | None = None
+    sector: str | None = None
+    head_office_province: str | None = None
+    provinces_served: list[str] | None = None
+    website: str | None = None
+    size_band: str | None = None
+    is_public: bool | None = None
+
+
+class OrganisationFilters(Schema):
+    q: str = ""
+    sector: str = ""
+    province: str = ""
+    include_archived: bool = Field(False, description="Staff only: archived ones too")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(settings.COLLECTIF["PAGE_SIZE"], ge=1, le=100)
+
+
+class SectorOut(Schema):
+    code: str
+    name_en: str
+    name_fr: str
+    position: int
+
+
+def _out(request: HttpRequest, organisation: Organisation) -> OrganisationOut:
+    return OrganisationOut(
+        slug=organisation.slug,
+        **selectors.translated_values(organisation),
+        sector=organisation.sector.code,
+        head_office_province=organisation.head_office_province_id,
+        provinces_served=sorted(p.code for p in organisation.provinces_served.all()),
+        website=organisation.website,
+        size_band=organisation.size_band,
+        is_public=organisation.is_public,
+        archived=organisation.is_archived,
+        url=request.build_absolute_uri(organisation.get_absolute_url()),
+    )
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _resolve_codes(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn the codes a client sends into rows; unknown codes are named field by field."""
+    errors: dict[str, ValidationError] = {}
+    if "sector" in data:
+        sector = selectors.sector_get(code=data["sector"] or "")
+        if sector is None:
+            errors["sector"] = ValidationError(
+                _("Choose one of the sectors listed at /api/v1/sectors."), code="invalid"
+            )
+        data["sector"] = sector
+    codes = [data.get("head_office_province") or "", *(data.get("provinces_served") or [])]
+    provinces = selectors.provinces_by_code(codes=[c for c in codes if c])
+    if "head_office_province" in data:
+        province = provinces.get((data["head_office_province"] or "").upper())
+        if province is None:
+            errors["head_office_province"] = ValidationError(
+                _("Give a province or territory code, such as ON or QC."), code="invalid"
+            )
+        data["head_office_province"] = province
+    if "provinces_served" in data:
+        served = data["provinces_served"] or []
+        unknown = [code for code in served if code.upper() not in provinces]
+        if unknown:
+            errors["provinces_served"] = ValidationError(
+                _("These are not province or territory codes: %(codes)s."),
+                code="invalid",
+                params={"codes": ", ".join(unknown)},
+            )
+        data["provinces_served"] = [provinces[c.upper()] for c in served if c.upper() in provinces]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@router.get("", response=OrganisationPage, summary="Search the organisations")
+def list_organisations(
+    request: HttpRequest, filters: Query[OrganisationFilters]
+) -> OrganisationPage:
+    organisations = selectors.organisation_list(
+        user=request.user,
+        q=filters.q,
+        sector=filters.sector,
+        province=filters.province,
+        include_archived=filters.include_archived,
+    )
+    paginator = Paginator(organisations, filters.page_size)
+    page = paginator.get_page(filters.page)
+    return OrganisationPage(
+        count=paginator.count,
+        page=page.number,
+        pages=max(1, math.ceil(paginator.count / filters.page_size)),
+        results=[_out(request, o) for o in page.object_list],
+    )
+
+
+@router.get("/{slug}", response=OrganisationOut, summary="One organisation")
+def get_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
+    return _out(request, selectors.organisation_get(user=request.user, slug=slug))
+
+
+@router.post(
+    "",
+    response={201: OrganisationOut},
+    auth=required_auth,
+    summary="Add an organisation (backbone staff)",
+)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[OrganisationOut]:
+    _require(request, "ecosystem.add_organisation")
+    data = _resolve_codes(payload.model_dump())
+    organisation = services.organisation_create(actor=request.user, **data)
+    return Status(201, _out(request, organisation))
+
+
+@router.patch(
+    "/{slug}",
+    response=OrganisationOut,
+    auth=required_auth,
+    summary="Change an organisation (backbone staff)",
+)
+def update_organisation(
+    request: HttpRequest, slug: str, payload: OrganisationPatch
+) -> OrganisationOut:
+    _require(request, "ecosystem.change_organisation")
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    data = _resolve_codes(payload.model_dump(exclude_unset=True))
+    return _out(
+        request,
+        services.organisation_update(actor=request.user, organisation=organisation, **data),
+    )
+
+
+@router.post(
+    "/{slug}/archive",
+    response=OrganisationOut,
+    auth=required_auth,
+    summary="Archive an organisation (backbone staff)",
+)
+def archive_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
+    _require(request, "ecosystem.archive_organisation")
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    organisation = services.organisation_archive(actor=request.user, organisation=organisation)
+    return _out(request, organisation)
+
+
+@router.post(
+    "/{slug}/restore",
+    response=OrganisationOut,
+    auth=required_auth,
+    summary="Restore an archived organisation (backbone staff)",
+)
+def restore_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
+    _require(request, "ecosystem.archive_organisation")
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    organisation = services.organisation_restore(actor=request.user, organisation=organisation)
+    return _out(request, organisation)
+
+
+@sector_router.get("", response=list[SectorOut], summary="The sectors in use")
+def list_sectors(request: HttpRequest) -> list[SectorOut]:
+    return [SectorOut.from_orm(sector) for sector in selectors.sector_list()]

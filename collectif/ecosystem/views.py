@@ -1,17 +1,211 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Organisation pages: the staff's list and forms, the public partner list, one detail page."""
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from collectif.ecosystem import selectors, services
+from collectif.ecosystem.forms import OrganisationForm
 from collectif.ecosystem.models import Organisation
+
+FILTER_KEYS = ("q", "sector", "province")
+
+COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("sector", gettext_lazy("Sector")),
+    ("province", gettext_lazy("Head office")),
+]
+
+
+def _filters(params: QueryDict, *, staff: bool) -> dict[str, Any]:
+    filters: dict[str, Any] = {key: params.get(key, "").strip()[:200] for key in FILTER_KEYS}
+    filters["sort"] = params.get("sort", "name")
+    if filters["sort"] not in selectors.SORTS:
+        filters["sort"] = "name"
+    if staff:
+        filters["include_archived"] = params.get("archived") == "1"
+        filters["needs_steward"] = params.get("steward") == "none"
+    return filters
+
+
+def _columns(sort: str) -> list[dict[str, Any]]:
+    """Column headers that sort by link: a second click reverses the order."""
+    columns = []
+    for key, label in COLUMNS:
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        columns.append(
+            {
+                "label": label,
+                "next": f"-{key}" if sort == key else key,
+                "aria_sort": state,
+            }
+        )
+    return columns
+
+
+def _list_context(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
+    filters = _filters(request.GET, staff=staff)
+    organisations = selectors.organisation_list(user=request.user if staff else None, **filters)
+    page = Paginator(organisations, settings.COLLECTIF["PAGE_SIZE"]).get_page(
+        request.GET.get("page")
+    )
+    filtered = any(filters.get(key) for key in (*FILTER_KEYS, "needs_steward"))
+    return {
+        "page": page,
+        "filters": filters,
+        "filtered": filtered,
+        "columns": _columns(filters["sort"]),
+        "sectors": selectors.sector_list(),
+        "provinces": selectors.province_choices(),
+    }
 
 
 def public_organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "ecosystem/public_organisation_list.html", {})
+    return render(
+        request, "ecosystem/public_organisation_list.html", _list_context(request, staff=False)
+    )
 
 
+@login_required
+@permission_required("ecosystem.list_organisations", raise_exception=True)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "ecosystem/organisation_list.html", {})
+    return render(request, "ecosystem/organisation_list.html", _list_context(request, staff=True))
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    return render(request, "ecosystem/organisation_detail.html", {"organisation": organisation})
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    user = request.user
+    can_manage = user.has_perm("ecosystem.change_organisation")
+    return render(
+        request,
+        "ecosystem/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "provinces_served": list(organisation.provinces_served.all()),
+            "can_manage": can_manage,
+            "can_delete": can_manage
+            and not selectors.organisation_attachments(organisation=organisation),
+        },
+    )
+
+
+def _save_form(
+    request: HttpRequest, form: OrganisationForm, organisation: Organisation | None
+) -> Organisation | None:
+    """Hand the form to the service; its refusal shows as form errors, nothing written."""
+    if not form.is_valid():
+        return None
+    try:
+        if organisation is None:
+            return services.organisation_create(actor=request.user, **form.cleaned_data)
+        return services.organisation_update(
+            actor=request.user, organisation=organisation, **form.cleaned_data
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None
+
+
+@login_required
+@permission_required("ecosystem.add_organisation", raise_exception=True)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST":
+        organisation = _save_form(request, form, None)
+        if organisation is not None:
+            messages.success(
+                request, _("%(name)s was added to the organisations.") % {"name": organisation}
+            )
+            return redirect(organisation)
+    return render(request, "ecosystem/organisation_form.html", {"form": form})
+
+
+@login_required
+@permission_required("ecosystem.change_organisation", raise_exception=True)
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    form = OrganisationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST":
+        saved = _save_form(request, form, organisation)
+        if saved is not None:
+            messages.success(request, _("Your changes to %(name)s were saved.") % {"name": saved})
+            return redirect(saved)
+        # The service may have changed the object in memory before refusing it.
+        organisation = selectors.organisation_get(user=request.user, slug=slug)
+    return render(
+        request, "ecosystem/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@permission_required("ecosystem.archive_organisation", raise_exception=True)
+def organisation_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    if request.method == "POST":
+        services.organisation_archive(actor=request.user, organisation=organisation)
+        messages.success(
+            request,
+            _("%(name)s is archived. It no longer appears in the lists.") % {"name": organisation},
+        )
+        return redirect(organisation)
+    return render(
+        request,
+        "ecosystem/organisation_confirm.html",
+        {"organisation": organisation, "action": "archive"},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("ecosystem.archive_organisation", raise_exception=True)
+def organisation_restore(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    services.organisation_restore(actor=request.user, organisation=organisation)
+    messages.success(
+        request, _("%(name)s is restored and appears in the lists again.") % {"name": organisation}
+    )
+    return redirect(organisation)
+
+
+@login_required
+@permission_required("ecosystem.delete_organisation", raise_exception=True)
+def organisation_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+    attachments = selectors.organisation_attachments(organisation=organisation)
+    if request.method == "POST" and not attachments:
+        name = str(organisation)
+        try:
+            services.organisation_delete(actor=request.user, organisation=organisation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(organisation)
+        messages.success(request, _("%(name)s was deleted.") % {"name": name})
+        return redirect("ecosystem:organisation_list")
+    return render(
+        request,
+        "ecosystem/organisation_confirm.html",
+        {"organisation": organisation, "action": "delete", "attachments": attachments},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("ecosystem.export_organisations", raise_exception=True)
+def organisation_export(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request.POST, staff=True)
+    job = services.organisation_export_start(
+        actor=request.user, language=get_language() or "en", filters=filters
+    )
+    messages.success(request, _("The export has started. The file will be ready in a moment."))
+    return redirect("core:job_detail", job_id=job.pk)

@@ -1,6 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from collectif.measurement.models import (
+    Baseline,
     Dataset,
     Dimension,
     DimensionMember,
@@ -32,3 +33,8 @@ class DatasetTranslation(TranslationOptions):
 @register(ValidationRule)
 class ValidationRuleTranslation(TranslationOptions):
     fields = ("message",)
+
+
+@register(Baseline)
+class BaselineTranslation(TranslationOptions):
+    fields = ("source",)

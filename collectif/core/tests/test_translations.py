@@ -49,7 +49,9 @@ def _messages(path: Path) -> Iterator[Message]:
             yield message
 
 
-def _forms(text: str | tuple[str, ...] | list[str]) -> list[str]:
+def _forms(text: str | tuple[str, ...] | list[str] | None) -> list[str]:
+    if text is None:
+        return [""]
     return [text] if isinstance(text, str) else list(text)
 
 
@@ -108,7 +110,8 @@ def _source_files() -> Iterator[Path]:
 def _extracted(path: Path) -> Iterator[tuple[str | None, str]]:
     text = path.read_text(encoding="utf-8")
     if path.suffix != ".py":
-        text = templatize(text, origin=str(path))
+        # Templatized HTML keeps the page's indentation, which Python's tokenizer rejects.
+        text = "\n".join(line.lstrip() for line in templatize(text, origin=str(path)).split("\n"))
     for _line, message, _comments, context in extract(
         "python", io.BytesIO(text.encode()), keywords=KEYWORDS
     ):

@@ -1,0 +1,49 @@
+"""`/api/v1/me`: who the token or session belongs to, so a client can check its setup."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from collectif.accounts import selectors
+from collectif.accounts.permissions import user_roles
+from collectif.api.auth import required_auth
+
+router = Router(tags=["people"], auth=required_auth)
+
+
+class MembershipOut(Schema):
+    organisation: str
+    organisation_name_en: str
+    organisation_name_fr: str
+    role: str
+    role_label: str
+
+
+class MeOut(Schema):
+    email: str
+    full_name: str
+    language: str
+    roles: list[str]
+    memberships: list[MembershipOut]
+
+
+@router.get("", response=MeOut, summary="The person the request is authenticated as")
+def me(request: HttpRequest) -> MeOut:
+    user: Any = request.user
+    return MeOut(
+        email=user.email,
+        full_name=user.full_name,
+        language=user.preferred_language,
+        roles=sorted(user_roles(user)),
+        memberships=[
+            MembershipOut(
+                organisation=membership.organisation.slug,
+                organisation_name_en=getattr(membership.organisation, "name_en", "") or "",
+                organisation_name_fr=getattr(membership.organisation, "name_fr", "") or "",
+                role=membership.role,
+                role_label=str(membership.get_role_display()),
+            )
+            for membership in selectors.membership_list(user=user)
+        ],
+    )

@@ -1,0 +1,272 @@
+"""Every write about organisations: create, edit, archive, restore, delete, export."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import MaxLengthValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from collectif.core.models import Job, Province
+from collectif.core.services import audit_record, diff_fields, enqueue_on_commit, job_create
+from collectif.ecosystem import selectors
+from collectif.ecosystem.models import Organisation, Sector
+
+NAME_FIELDS = ("name_en", "name_fr")
+DESCRIPTION_FIELDS = ("description_en", "description_fr")
+EDITABLE_FIELDS = (
+    *NAME_FIELDS,
+    *DESCRIPTION_FIELDS,
+    "sector",
+    "head_office_province",
+    "provinces_served",
+    "website",
+    "size_band",
+    "is_public",
+)
+SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 80
+DESCRIPTION_MAX_LENGTH = 4000
+
+EXPORT_JOB_KIND = "ecosystem.organisation_export"
+# Addresses the organisation pages use themselves; no organisation may take them.
+RESERVED_SLUGS = frozenset({"new", "export"})
+
+
+def _snapshot(organisation: Organisation, provinces: Iterable[Province]) -> dict[str, Any]:
+    """The editable fields as plain values, so an audit diff reads like the form did."""
+    return {
+        **{name: getattr(organisation, name) or "" for name in (*NAME_FIELDS, *DESCRIPTION_FIELDS)},
+        "sector": organisation.sector.code if organisation.sector_id else "",
+        "head_office_province": organisation.head_office_province_id or "",
+        "provinces_served": sorted(p.code for p in provinces),
+        "website": organisation.website,
+        "size_band": organisation.size_band,
+        "is_public": organisation.is_public,
+    }
+
+
+def _unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    """A readable address from the name; a number is added when another one has it."""
+    base = slugify(text)[: SLUG_MAX_LENGTH - 4].strip("-") or "organisation"
+    taken = RESERVED_SLUGS | set(
+        Organisation.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk or 0)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _duplicate_errors(organisation: Organisation) -> dict[str, list[ValidationError]]:
+    """Names already used by another organisation with its head office in the same place.
+
+    Either language counts against either language: "Mentorat Québec" typed as an
+    English name is the same organisation as one whose French name it is.
+    """
+    if not organisation.head_office_province_id:
+        return {}
+    errors: dict[str, list[ValidationError]] = {}
+    for field in NAME_FIELDS:
+        name = (getattr(organisation, field) or "").strip()
+        if not name:
+            continue
+        existing = selectors.organisation_with_name(
+            name=name,
+            province_code=organisation.head_office_province_id,
+            exclude_pk=organisation.pk,
+        )
+        if existing is not None:
+            errors[field] = [
+                ValidationError(
+                    _(
+                        "An organisation called “%(name)s” already has its head office in "
+                        "%(province)s. Check it is not the same organisation, or give this "
+                        "one a more precise name."
+                    ),
+                    code="duplicate",
+                    params={"name": name, "province": organisation.head_office_province},
+                )
+            ]
+    return errors
+
+
+def _validate(organisation: Organisation) -> None:
+    """Collect every problem at once so the person can fix them in one go."""
+    errors: dict[str, list[ValidationError]] = {}
+    if not any((getattr(organisation, f) or "").strip() for f in NAME_FIELDS):
+        errors["name_en"] = [
+            ValidationError(
+                _("Enter the organisation's name in English, in French or in both."),
+                code="required",
+            )
+        ]
+    for field in DESCRIPTION_FIELDS:
+        try:
+            MaxLengthValidator(DESCRIPTION_MAX_LENGTH)(getattr(organisation, field) or "")
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.error_list)
+    try:
+        # The untranslated name and description mirror the language columns: their
+        # errors would repeat those of name_en or name_fr. Our own duplicate check gives
+        # a clearer message than the database constraint's.
+        organisation.full_clean(exclude=["name", "description"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    for field, field_errors in _duplicate_errors(organisation).items():
+        errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: Any,
+    name_en: str,
+    name_fr: str,
+    description_en: str = "",
+    description_fr: str = "",
+    sector: Sector,
+    head_office_province: Province,
+    provinces_served: Iterable[Province] = (),
+    website: str = "",
+    size_band: str = "",
+    is_public: bool = True,
+    slug: str | None = None,
+) -> Organisation:
+    provinces = list(provinces_served)
+    organisation = Organisation(
+        name_en=_clean_text(name_en),
+        name_fr=_clean_text(name_fr),
+        description_en=_clean_text(description_en),
+        description_fr=_clean_text(description_fr),
+        sector=sector,
+        head_office_province=head_office_province,
+        website=_clean_text(website),
+        size_band=size_band or "",
+        is_public=is_public,
+    )
+    organisation.slug = slug or _unique_slug(_clean_text(name_en) or _clean_text(name_fr))
+    _validate(organisation)
+    organisation.save()
+    organisation.provinces_served.set(provinces)
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        target=organisation,
+        changes=diff_fields({}, _snapshot(organisation, provinces)),
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+    """Change some fields; the address (slug) stays so links and bookmarks keep working."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_update() cannot change {sorted(unknown)}")
+    before = _snapshot(organisation, organisation.provinces_served.all())
+    provinces = list(fields.pop("provinces_served", organisation.provinces_served.all()))
+    for name, value in fields.items():
+        if name in (*NAME_FIELDS, *DESCRIPTION_FIELDS, "website"):
+            value = _clean_text(value)
+        elif name == "size_band":
+            value = value or ""
+        setattr(organisation, name, value)
+    changes = diff_fields(before, _snapshot(organisation, provinces))
+    if not changes:
+        return organisation
+    _validate(organisation)
+    organisation.save()
+    organisation.provinces_served.set(provinces)
+    audit_record(actor=actor, action="organisation.update", target=organisation, changes=changes)
+    return organisation
+
+
+@transaction.atomic
+def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisation:
+    """Archive rather than delete: the data partners reported stays in the history."""
+    if organisation.archived_at is None:
+        organisation.archived_at = timezone.now()
+        organisation.save(update_fields=["archived_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organisation.archive",
+            target=organisation,
+            changes={"archived": [False, True]},
+        )
+    return organisation
+
+
+@transaction.atomic
+def organisation_restore(*, actor: Any, organisation: Organisation) -> Organisation:
+    if organisation.archived_at is not None:
+        organisation.archived_at = None
+        organisation.save(update_fields=["archived_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organisation.restore",
+            target=organisation,
+            changes={"archived": [True, False]},
+        )
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
+    """Only an organisation entered by mistake, with nothing attached, may disappear."""
+    if selectors.organisation_attachments(organisation=organisation):
+        raise ValidationError(
+            _(
+                "%(name)s has people, invitations or data attached, so it cannot be "
+                "deleted. Archive it instead: it will leave the lists but keep its history."
+            ),
+            code="attached",
+            params={"name": organisation},
+        )
+    before = _snapshot(organisation, organisation.provinces_served.all())
+    audit_record(
+        actor=actor,
+        action="organisation.delete",
+        target=organisation,
+        changes=diff_fields(before, dict.fromkeys(before)),
+    )
+    organisation.delete()
+
+
+def organisation_export_start(
+    *, actor: Any, language: str, filters: dict[str, Any] | None = None
+) -> Job:
+    """Start a CSV export in the background; the job page follows it to the download."""
+    from collectif.ecosystem.tasks import organisation_export_csv
+
+    with transaction.atomic():
+        job = job_create(
+            kind=EXPORT_JOB_KIND,
+            actor=actor,
+            params={"language": language, "filters": filters or {}},
+        )
+        audit_record(actor=actor, action="organisation.export", target=job, changes=filters or {})
+        enqueue_on_commit(organisation_export_csv, str(job.pk))
+    return job
+
+
+@transaction.atomic
+def organisation_export_save(*, job_id: Any, filename: str, content: bytes) -> str:
+    """Keep the finished file and point the job at it, for the download link."""
+    name = default_storage.save(f"jobs/exports/{filename}", ContentFile(content))
+    Job.objects.filter(pk=job_id).update(result_file=name)
+    return name

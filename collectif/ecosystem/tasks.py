@@ -1,0 +1,96 @@
+"""Background work for organisations: the CSV export a staff member asks for."""
+
+import csv
+import io
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from collectif.core.services import job_advance, job_fail, job_start, job_succeed
+from collectif.ecosystem import selectors, services
+from collectif.ecosystem.models import Organisation
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_FILTERS = ("q", "sector", "province", "include_archived", "needs_steward", "sort")
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """The cell as text a spreadsheet shows rather than runs."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _headers() -> list[str]:
+    return [
+        _("Short name"),
+        _("Name (English)"),
+        _("Name (French)"),
+        _("Description (English)"),
+        _("Description (French)"),
+        _("Sector"),
+        _("Head office province or territory"),
+        _("Provinces and territories served"),
+        _("Website"),
+        _("Size"),
+        _("Listed publicly"),
+        _("Archived on"),
+        _("Added on"),
+    ]
+
+
+def _row(organisation: Organisation) -> list[str]:
+    texts = selectors.translated_values(organisation)
+    return [
+        spreadsheet_safe(value)
+        for value in (
+            organisation.slug,
+            texts["name_en"],
+            texts["name_fr"],
+            texts["description_en"],
+            texts["description_fr"],
+            organisation.sector.name,
+            organisation.head_office_province.name,
+            "; ".join(p.name for p in organisation.provinces_served.all()),
+            organisation.website,
+            organisation.get_size_band_display() if organisation.size_band else "",
+            _("Yes") if organisation.is_public else _("No"),
+            organisation.archived_at.date().isoformat() if organisation.archived_at else "",
+            organisation.created_at.date().isoformat(),
+        )
+    ]
+
+
+@task()
+def organisation_export_csv(job_id: str) -> str:
+    """Write the organisations the person was looking at to a CSV file Excel opens as is.
+
+    The file is UTF-8 with a byte-order mark, which Excel needs to show accents, and
+    the headers and sector and province names are in the language of the person who
+    asked for it.
+    """
+    job = selectors.export_job_get(job_id=job_id)
+    if job is None:
+        return ""
+    try:
+        filters = {k: v for k, v in job.params.get("filters", {}).items() if k in LIST_FILTERS}
+        with translation.override(job.params.get("language", "en")):
+            organisations = list(selectors.organisation_list(user=job.created_by, **filters))
+            job_start(job_id=job.pk, total=len(organisations))
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(_headers())
+            for organisation in organisations:
+                writer.writerow(_row(organisation))
+                job_advance(job_id=job.pk)
+        filename = f"organisations-{timezone.localdate().isoformat()}.csv"
+        name = services.organisation_export_save(
+            job_id=job.pk, filename=filename, content=buffer.getvalue().encode("utf-8-sig")
+        )
+    except Exception as exc:
+        job_fail(job_id=job.pk, error=repr(exc))
+        raise
+    job_succeed(job_id=job.pk, result={"rows": len(organisations), "file": name})
+    return name

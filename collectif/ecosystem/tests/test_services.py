@@ -1,0 +1,188 @@
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from collectif.accounts.models import Membership, Role
+from collectif.accounts.testing import user_with_role
+from collectif.accounts.tests.factories import UserFactory
+from collectif.core.models import AuditEvent, Province
+from collectif.ecosystem import selectors, services
+from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.tests.factories import OrganisationFactory
+
+
+def _create(**overrides: Any) -> Organisation:
+    fields: dict[str, Any] = {
+        "actor": None,
+        "name_en": "Mentoring Circle of Halifax",
+        "name_fr": "Cercle de mentorat d’Halifax",
+        "sector": Sector.objects.get(code="non-profit"),
+        "head_office_province": Province.objects.get(code="NS"),
+    }
+    fields.update(overrides)
+    return services.organisation_create(**fields)
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_create_writes_the_organisation_its_provinces_and_an_audit_event() -> None:
+    staff = user_with_role("staff")
+    pe = Province.objects.get(code="PE")
+    organisation = _create(actor=staff, provinces_served=[pe], website="https://example.org")
+    assert organisation.slug == "mentoring-circle-of-halifax"
+    assert list(organisation.provinces_served.all()) == [pe]
+    event = AuditEvent.objects.get(action="organisation.create")
+    assert event.actor == staff
+    assert event.changes["name_en"] == [None, "Mentoring Circle of Halifax"]
+    assert event.changes["provinces_served"] == [None, ["PE"]]
+
+
+@pytest.mark.django_db
+def test_the_slug_gets_a_number_when_the_name_is_taken_elsewhere() -> None:
+    first = _create()
+    second = _create(head_office_province=Province.objects.get(code="NB"))
+    third = _create(head_office_province=Province.objects.get(code="PE"))
+    assert [first.slug, second.slug, third.slug] == [
+        "mentoring-circle-of-halifax",
+        "mentoring-circle-of-halifax-2",
+        "mentoring-circle-of-halifax-3",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_slug_used_by_the_pages_is_never_given() -> None:
+    assert _create(name_en="New", name_fr="").slug == "new-2"
+
+
+@pytest.mark.django_db
+def test_a_name_in_one_language_is_enough_but_none_is_refused() -> None:
+    assert _create(name_en="", name_fr="Grands amis de Montréal").name == "Grands amis de Montréal"
+    with pytest.raises(ValidationError) as caught:
+        _create(name_en="  ", name_fr="")
+    assert "name_en" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name_en", "mentoring circle of HALIFAX"),
+        ("name_fr", "CERCLE DE MENTORAT D’HALIFAX"),
+        ("name_fr", "Mentoring Circle of Halifax"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_duplicate_name_in_the_same_province_is_refused_and_nothing_written(
+    field: str, value: str
+) -> None:
+    _create()
+    before = (Organisation.objects.count(), AuditEvent.objects.count())
+    names = {"name_en": "Another name", "name_fr": "Un autre nom", field: value}
+    with pytest.raises(ValidationError) as caught:
+        _create(**names)
+    assert field in caught.value.message_dict
+    assert "already has its head office in Nova Scotia" in caught.value.message_dict[field][0]
+    with translation.override("fr"):
+        assert "a déjà son siège" in caught.value.message_dict[field][0]
+    assert (Organisation.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_the_same_name_in_another_province_is_allowed() -> None:
+    _create()
+    other = _create(head_office_province=Province.objects.get(code="ON"))
+    assert other.head_office_province_id == "ON"
+    assert Organisation.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_over_long_name_is_refused_in_the_readers_language() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _create(name_en="x" * 201)
+    assert Organisation.objects.count() == 0
+    messages = caught.value.message_dict
+    assert list(messages) == ["name_en"]
+    assert "at most 200 characters" in messages["name_en"][0]
+    with translation.override("fr"):
+        assert "au plus 200 caractères" in caught.value.message_dict["name_en"][0]
+
+
+@pytest.mark.django_db
+def test_an_over_long_description_and_a_bad_website_are_refused_together() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _create(description_fr="é" * 4001, website="not a website")
+    assert set(caught.value.message_dict) == {"description_fr", "website"}
+    assert Organisation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_update_records_only_what_changed() -> None:
+    organisation = _create()
+    staff = user_with_role("staff")
+    services.organisation_update(
+        actor=staff,
+        organisation=organisation,
+        name_en="Mentoring Circle of Halifax",
+        size_band="10-49",
+        provinces_served=[Province.objects.get(code="PE")],
+    )
+    event = AuditEvent.objects.get(action="organisation.update")
+    assert event.changes == {"size_band": ["", "10-49"], "provinces_served": [[], ["PE"]]}
+    organisation.refresh_from_db()
+    assert organisation.size_band == "10-49"
+    assert organisation.slug == "mentoring-circle-of-halifax"
+
+
+@pytest.mark.django_db
+def test_update_without_a_change_writes_nothing() -> None:
+    organisation = _create()
+    services.organisation_update(
+        actor=None, organisation=organisation, name_fr="Cercle de mentorat d’Halifax"
+    )
+    assert not AuditEvent.objects.filter(action="organisation.update").exists()
+
+
+@pytest.mark.django_db
+def test_update_into_a_duplicate_is_refused_and_nothing_changes() -> None:
+    _create()
+    other = _create(name_en="Big Friends of Halifax", name_fr="")
+    with pytest.raises(ValidationError) as caught:
+        services.organisation_update(
+            actor=None, organisation=other, name_fr="Cercle de mentorat d’Halifax"
+        )
+    assert "name_fr" in caught.value.message_dict
+    other.refresh_from_db()
+    assert selectors.translated_values(other)["name_fr"] == ""
+
+
+@pytest.mark.django_db
+def test_archive_and_restore_are_recorded_once_each() -> None:
+    organisation = _create()
+    services.organisation_archive(actor=None, organisation=organisation)
+    services.organisation_archive(actor=None, organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.is_archived
+    services.organisation_restore(actor=None, organisation=organisation)
+    organisation.refresh_from_db()
+    assert not organisation.is_archived
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["organisation.create", "organisation.archive", "organisation.restore"]
+
+
+@pytest.mark.django_db
+def test_delete_is_allowed_only_with_nothing_attached() -> None:
+    organisation = OrganisationFactory.create()
+    Membership.objects.create(
+        user=UserFactory.create(), organisation=organisation, role=Role.STEWARD
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.organisation_delete(actor=None, organisation=organisation)
+    assert "Archive it instead" in caught.value.messages[0]
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+    empty = OrganisationFactory.create()
+    empty_pk = empty.pk
+    services.organisation_delete(actor=None, organisation=empty)
+    assert not Organisation.objects.filter(pk=empty_pk).exists()
+    assert AuditEvent.objects.filter(action="organisation.delete", object_id=str(empty_pk)).exists()

@@ -1,0 +1,129 @@
+"""Background work for results: the bilingual reminder to organisations late with data."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_tasks import task
+
+from collectif.accounts.models import Membership, Role
+from collectif.core.services import job_advance, job_fail, job_start, job_succeed
+from collectif.ecosystem.models import Organisation
+from collectif.measurement import results
+from collectif.measurement.models import Dataset, Period
+
+
+def _languages_first(language: str) -> list[str]:
+    codes = [code for code, _name in settings.LANGUAGES]
+    return [language, *[c for c in codes if c != language]] if language in codes else codes
+
+
+def _part(
+    organisation: Organisation, period: Period, datasets: list[Dataset], language: str
+) -> dict[str, Any]:
+    with translation.override(language):
+        context: dict[str, Any] = {
+            "language": language,
+            "initiative": settings.COLLECTIF[f"INITIATIVE_NAME_{language.upper()}"],
+            "organisation": getattr(organisation, f"name_{language}", "") or organisation.name,
+            "period": period.code,
+            "deadline": period.deadline,
+            "datasets": [getattr(d, f"name_{language}", "") or d.name for d in datasets],
+            "url": settings.SITE_URL.rstrip("/") + reverse("core:dashboard"),
+        }
+        context["subject"] = _("Reminder: %(organisation)s's data for %(period)s") % context
+        context["text"] = render_to_string(
+            "measurement/email/completeness_reminder_part.txt", context
+        )
+        context["html"] = render_to_string(
+            "measurement/email/completeness_reminder_part.html", context
+        )
+        return context
+
+
+def reminder_email(
+    *,
+    organisation: Organisation,
+    period: Period,
+    datasets: list[Dataset],
+    to: list[str],
+    language: str,
+) -> EmailMultiAlternatives:
+    """One message in both languages, the stewards' usual language first."""
+    parts = [_part(organisation, period, datasets, code) for code in _languages_first(language)]
+    subject = " / ".join(part["subject"] for part in parts)
+    context = {"parts": parts, "subject": subject, "language": language}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("measurement/email/completeness_reminder.txt", context),
+        to=to,
+        headers={"Content-Language": ", ".join(part["language"] for part in parts)},
+    )
+    message.attach_alternative(
+        render_to_string("measurement/email/completeness_reminder.html", context), "text/html"
+    )
+    return message
+
+
+@task()
+def completeness_reminders(job_id: str, period_id: int, dataset_id: int | None) -> int:
+    """E-mail the stewards of each organisation still owing data; returns e-mails sent.
+
+    Who is late is read when the task runs, not when it was queued, so an organisation
+    that submitted in between is not reminded.
+    """
+    try:
+        period = Period.objects.get(pk=period_id)
+        dataset = Dataset.objects.filter(pk=dataset_id).first() if dataset_id else None
+        owing: dict[int, list[Dataset]] = {}
+        organisations: dict[int, Organisation] = {}
+        for row in results.completeness(period, dataset):
+            if not row.reported:
+                owing.setdefault(row.organisation.pk, []).append(row.dataset)
+                organisations[row.organisation.pk] = row.organisation
+        stewards: dict[int, list[tuple[str, str]]] = {}
+        for organisation_id, email, language in Membership.objects.filter(
+            organisation_id__in=owing, role=Role.STEWARD, user__is_active=True
+        ).values_list("organisation_id", "user__email", "user__preferred_language"):
+            stewards.setdefault(organisation_id, []).append((email, language))
+        job_start(job_id=job_id, total=len(owing))
+        sent = 0
+        without_steward = 0
+        for organisation_id, datasets in sorted(owing.items()):
+            people = stewards.get(organisation_id, [])
+            if people:
+                languages = [language for _email, language in people]
+                language = max(set(languages), key=languages.count)
+                reminder_email(
+                    organisation=organisations[organisation_id],
+                    period=period,
+                    datasets=datasets,
+                    to=sorted(email for email, _language in people),
+                    language=language,
+                ).send()
+                sent += 1
+            else:
+                without_steward += 1
+            job_advance(job_id=job_id, message=organisations[organisation_id].name)
+        summary = []
+        for language in _languages_first(settings.LANGUAGE_CODE):
+            with translation.override(language):
+                summary.append(
+                    ngettext(
+                        "%(sent)s organisation reminded.",
+                        "%(sent)s organisations reminded.",
+                        sent,
+                    )
+                    % {"sent": sent}
+                )
+        job_advance(job_id=job_id, by=0, message=" / ".join(summary))
+        job_succeed(job_id=job_id, result={"sent": sent, "without_steward": without_steward})
+        return sent
+    except Exception as exc:
+        job_fail(job_id=job_id, error=str(exc))
+        raise

@@ -1,0 +1,160 @@
+import json
+from decimal import Decimal
+
+import pytest
+
+from collectif.accounts.services import api_token_create
+from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.models import (
+    IdempotencyKey,
+    Rollup,
+    Submission,
+    SubmissionVersion,
+    Value,
+)
+from collectif.measurement.tests.factories import (
+    DatasetFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    backbone_staff,
+    steward_of,
+)
+
+BASE = "/api/v1/measurement"
+
+
+def bearer(user):
+    _token, secret = api_token_create(actor=user, name="test")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def world():
+    organisation = OrganisationFactory.create()
+    served = IndicatorFactory.create(code="served", dimensions=["age", "province"])
+    internal = IndicatorFactory.create(code="internal_only", is_published=False)
+    dataset = DatasetFactory.create(
+        code="quarterly", indicators=[served], organisations=[organisation]
+    )
+    PeriodFactory.create(code="2026Q1")
+    steward = steward_of(organisation)
+    return {
+        "organisation": organisation,
+        "served": served,
+        "internal": internal,
+        "dataset": dataset,
+        "steward": steward,
+        "headers": bearer(steward),
+        "staff_headers": bearer(backbone_staff()),
+    }
+
+
+def body(world, **extra):
+    return {
+        "organisation": world["organisation"].slug,
+        "dataset": "quarterly",
+        "period": "2026Q1",
+        "values": [
+            {"indicator": "served", "value": 30},
+            {"indicator": "served", "members": {"province": "QC"}, "value": 10},
+            {"indicator": "served", "breakdown": "province:ON", "value": "20"},
+        ],
+        **extra,
+    }
+
+
+def post(client, path, data, headers):
+    return client.post(
+        BASE + path, data=json.dumps(data), content_type="application/json", headers=headers
+    )
+
+
+@pytest.mark.django_db
+def test_reference_data_public_reads_show_published_indicators_only(client, world):
+    codes = {i["code"] for i in client.get(f"{BASE}/indicators").json()}
+    assert "served" in codes and "internal_only" not in codes
+    assert client.get(f"{BASE}/indicators/internal_only").status_code == 404
+    staff_codes = {
+        i["code"] for i in client.get(f"{BASE}/indicators", headers=world["staff_headers"]).json()
+    }
+    assert "internal_only" in staff_codes
+    detail = client.get(f"{BASE}/indicators/served").json()
+    assert detail["dimensions"] == ["province", "age"] or set(detail["dimensions"]) == {
+        "province",
+        "age",
+    }
+    assert [p["code"] for p in client.get(f"{BASE}/periods").json()] == ["2026Q1"]
+    assert client.get(f"{BASE}/datasets").status_code == 401
+    dataset = client.get(f"{BASE}/datasets/quarterly", headers=world["headers"]).json()
+    assert dataset["indicators"][0]["indicator"] == "served"
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_create_and_submit_with_an_idempotency_key(client, world):
+    headers = {**world["headers"], "Idempotency-Key": "abc-1"}
+    first = post(client, "/submissions", body(world, submit=True), headers)
+    assert first.status_code == 201, first.content
+    data = first.json()
+    assert data["status"] == "submitted" and data["version"] == 1
+    assert {v["breakdown"] for v in data["values"]} == {"", "province:QC", "province:ON"}
+    again = post(client, "/submissions", body(world, submit=True), headers)
+    assert again.status_code == 201
+    assert again.json()["id"] == data["id"]
+    assert SubmissionVersion.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1
+    changed = body(world, submit=True)
+    changed["values"][0]["value"] = 31
+    conflict = post(client, "/submissions", changed, headers)
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["code"] == "idempotency_conflict"
+    assert Value.objects.get(breakdown="").value == Decimal(30)
+
+
+@pytest.mark.django_db
+def test_invalid_values_get_422_with_each_cell_and_nothing_written(client, world):
+    data = body(world)
+    data["values"].append({"indicator": "served", "members": {"age": "12-17"}, "value": -3})
+    response = post(client, "/submissions", data, world["headers"])
+    assert response.status_code == 422
+    fields = [d["field"] for d in response.json()["error"]["details"]]
+    assert "served/age:12-17" in fields
+    assert not Value.objects.exists()
+    assert not IdempotencyKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_replace_values_then_submit_then_staff_approves(client, world):
+    created = post(client, "/submissions", body(world), world["headers"]).json()
+    pk = created["id"]
+    put = client.put(
+        f"{BASE}/submissions/{pk}/values",
+        data=json.dumps({"values": [{"indicator": "served", "value": 5}]}),
+        content_type="application/json",
+        headers=world["headers"],
+    )
+    assert put.status_code == 200
+    assert [v["value"] for v in put.json()["values"]] == ["5.000000"] or len(
+        put.json()["values"]
+    ) == 1
+    assert Value.objects.count() == 1
+    submitted = post(client, f"/submissions/{pk}/submit", {}, world["headers"])
+    assert submitted.json()["status"] == "submitted"
+    assert post(client, f"/submissions/{pk}/approve", {}, world["headers"]).status_code == 403
+    approved = post(client, f"/submissions/{pk}/approve", {}, world["staff_headers"])
+    assert approved.json()["status"] == "approved"
+    assert Rollup.objects.get(region="CA", member="").total == Decimal(5)
+    listed = client.get(f"{BASE}/submissions", headers=world["headers"]).json()
+    assert [s["id"] for s in listed] == [pk]
+
+
+@pytest.mark.django_db
+def test_staff_return_needs_a_comment(client, world):
+    pk = post(client, "/submissions", body(world, submit=True), world["headers"]).json()["id"]
+    response = post(client, f"/submissions/{pk}/return", {"comment": ""}, world["staff_headers"])
+    assert response.status_code == 422
+    response = post(
+        client, f"/submissions/{pk}/return", {"comment": "Add ages."}, world["staff_headers"]
+    )
+    assert response.json()["status"] == "returned"
+    assert Submission.objects.get().review_comment == "Add ages."

@@ -1,0 +1,146 @@
+"""`collectif measurement template` and `collectif measurement import`."""
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from collectif.core.models import AuditEvent
+from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.models import Submission, Value
+from collectif.measurement.tests.factories import PeriodFactory
+from collectif.measurement.tests.test_validation import mentoring_dataset
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def setup(db):
+    organisation = OrganisationFactory()
+    return {
+        "organisation": organisation,
+        "dataset": mentoring_dataset(organisations=[organisation]),
+        "period": PeriodFactory(code="2026Q1"),
+    }
+
+
+def import_args(setup, path, *extra):
+    return [
+        "measurement",
+        "import",
+        str(path),
+        "--organisation",
+        setup["organisation"].slug,
+        "--dataset",
+        setup["dataset"].code,
+        "--period",
+        "2026q1",
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_writes_the_file(setup, tmp_path, fmt):
+    output = tmp_path / f"template.{fmt}"
+    out = io.StringIO()
+    call_command(
+        "measurement",
+        "template",
+        "--dataset",
+        setup["dataset"].code,
+        "--lang",
+        "en",
+        "--format",
+        fmt,
+        "--output",
+        str(output),
+        stdout=out,
+    )
+    assert f"to {output}" in out.getvalue()
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8-sig"))))
+        assert rows[0][0] == "Indicator code"
+        assert len(rows) == 11
+    else:
+        book = openpyxl.load_workbook(output)
+        assert book.sheetnames == ["Data", "Instructions"]
+
+
+def test_template_of_an_unknown_dataset_fails(setup, tmp_path):
+    with pytest.raises(CommandError, match="No dataset with the code 'nope'"):
+        call_command(
+            "measurement", "template", "--dataset", "nope", "--output", str(tmp_path / "x.csv")
+        )
+
+
+@pytest.mark.smoke
+def test_import_saves_the_file_as_the_system(setup):
+    out = io.StringIO()
+    call_command(*import_args(setup, DATA / "french_excel.csv", "--submit"), stdout=out)
+    assert "Imported 7 values from 8 rows" in out.getvalue()
+    submission = Submission.objects.get()
+    assert submission.status == Submission.Status.SUBMITTED
+    assert Value.objects.get(indicator__code="active_mentors").value == Decimal(1010)
+    event = AuditEvent.objects.get(action="measurement.file_import")
+    assert event.actor_label == "system"
+
+
+@pytest.mark.smoke
+def test_import_prints_every_error_with_row_and_column_and_fails(setup, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(
+        b"Indicator code,Value\nactive_mentors,-3\nyoung_people_servd,4\nactive_mentors,x\n"
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="3 error"):
+        call_command(*import_args(setup, path), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("Error (row 2, column “Value”): ")
+    assert lines[1].startswith("Error (row 3, column “Indicator code”): ")
+    assert lines[2].startswith("Error (row 4, column “Value”): “x” is not a number")
+    assert not Submission.objects.exists()
+
+
+def test_import_errors_can_be_printed_in_french(setup, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"Code;Valeur\nactive_mentors;x\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(*import_args(setup, path, "--lang", "fr"), stderr=err)
+    assert err.getvalue().startswith(
+        "Erreur (ligne 2, colonne «\u00a0Valeur\u00a0»)\u00a0: «\u00a0x\u00a0»"
+    )
+
+
+def test_a_wrong_period_is_explained(setup):
+    args = import_args(setup, DATA / "french_excel.csv")
+    args[args.index("2026q1")] = "2026Q5"
+    with pytest.raises(CommandError, match="is not a period"):
+        call_command(*args)
+    args[args.index("2026Q5")] = "2027Q1"
+    with pytest.raises(CommandError, match="The period 2027Q1 does not exist yet"):
+        call_command(*args)
+    assert not Submission.objects.exists()
+
+
+def test_an_unknown_organisation_or_file_is_explained(setup, tmp_path):
+    args = import_args(setup, tmp_path / "missing.csv")
+    with pytest.raises(CommandError, match="No file at"):
+        call_command(*args)
+    args[args.index(setup["organisation"].slug)] = "nobody"
+    with pytest.raises(CommandError, match="No organisation with the slug 'nobody'"):
+        call_command(*args)
+
+
+def test_a_big_file_shows_a_progress_bar(setup, tmp_path, capsys):
+    path = tmp_path / "big.csv"
+    body = b"Indicator code,Value\nactive_mentors,7\n" + b"young_people_served,\n" * 60_000
+    path.write_bytes(body)
+    assert path.stat().st_size > 1024 * 1024
+    call_command(*import_args(setup, path), stdout=io.StringIO())
+    assert "100%" in capsys.readouterr().err
+    assert Value.objects.get().value == Decimal(7)

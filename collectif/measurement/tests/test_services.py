@@ -1,0 +1,374 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from collectif.core.models import AuditEvent
+from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement import services
+from collectif.measurement.models import (
+    Baseline,
+    Indicator,
+    Rollup,
+    Submission,
+    SubmissionVersion,
+    Target,
+    Value,
+)
+from collectif.measurement.tests.factories import (
+    DatasetFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    PlanVersionFactory,
+    SubmissionFactory,
+    backbone_staff,
+    steward_of,
+)
+from collectif.measurement.validation import CellValue
+
+
+def cell(code: str, breakdown: str, value: str | int) -> CellValue:
+    return CellValue(indicator_code=code, breakdown=breakdown, value=Decimal(value))
+
+
+@pytest.fixture
+def setup():
+    organisation = OrganisationFactory.create()
+    indicator = IndicatorFactory.create(code="served", dimensions=["age"])
+    dataset = DatasetFactory.create(indicators=[indicator], organisations=[organisation])
+    period = PeriodFactory.create(code="2026Q1")
+    steward = steward_of(organisation)
+    submission = services.submission_open(
+        actor=steward, organisation=organisation, dataset=dataset, period=period
+    )
+    return {
+        "organisation": organisation,
+        "indicator": indicator,
+        "dataset": dataset,
+        "period": period,
+        "steward": steward,
+        "staff": backbone_staff(),
+        "submission": submission,
+    }
+
+
+def values_of(submission: Submission) -> dict[str, Decimal]:
+    return dict(Value.objects.filter(submission=submission).values_list("breakdown", "value"))
+
+
+def send(setup, cells, *, submit=True):
+    return services.submission_save_values(
+        actor=setup["steward"],
+        submission=setup["submission"],
+        cells=cells,
+        channel=Submission.Channel.FORM,
+        submit=submit,
+    )
+
+
+@pytest.mark.django_db
+def test_open_creates_one_draft_and_audits(setup):
+    again = services.submission_open(
+        actor=setup["steward"],
+        organisation=setup["organisation"],
+        dataset=setup["dataset"],
+        period=setup["period"],
+    )
+    assert again.pk == setup["submission"].pk
+    assert again.status == Submission.Status.DRAFT
+    assert AuditEvent.objects.filter(action="measurement.submission_open").count() == 1
+
+
+@pytest.mark.django_db
+def test_open_refuses_another_organisations_steward_and_unassigned_datasets(setup):
+    other = OrganisationFactory.create()
+    setup["dataset"].organisations.add(other)
+    with pytest.raises(PermissionDenied):
+        services.submission_open(
+            actor=setup["steward"],
+            organisation=other,
+            dataset=setup["dataset"],
+            period=setup["period"],
+        )
+    unassigned = DatasetFactory.create(indicators=[setup["indicator"]])
+    with pytest.raises(ValidationError):
+        services.submission_open(
+            actor=setup["steward"],
+            organisation=setup["organisation"],
+            dataset=unassigned,
+            period=setup["period"],
+        )
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_draft_then_submit_creates_a_version(setup):
+    send(setup, [cell("served", "", 10)], submit=False)
+    submission = setup["submission"]
+    assert submission.status == Submission.Status.DRAFT
+    assert values_of(submission) == {"": Decimal(10)}
+    send(setup, [cell("served", "", 12), cell("served", "age:12-17", 12)])
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
+    assert submission.version == 1
+    assert submission.submitted_by == setup["steward"]
+    version = SubmissionVersion.objects.get(submission=submission)
+    assert {v["breakdown"]: v["value"] for v in version.values} == {"": "12", "age:12-17": "12"}
+
+
+@pytest.mark.django_db
+def test_stewards_cannot_change_submitted_or_approved_data(setup):
+    send(setup, [cell("served", "", 10)])
+    with pytest.raises(ValidationError):
+        send(setup, [cell("served", "", 99)], submit=False)
+    services.submission_approve(actor=setup["staff"], submission=setup["submission"])
+    with pytest.raises(ValidationError):
+        send(setup, [cell("served", "", 99)])
+    with pytest.raises(ValidationError):
+        services.submission_submit(actor=setup["steward"], submission=setup["submission"])
+    assert values_of(setup["submission"]) == {"": Decimal(10)}
+
+
+@pytest.mark.django_db
+def test_resubmitting_after_return_replaces_values_and_adds_a_version(setup):
+    send(setup, [cell("served", "", 10), cell("served", "age:6-11", 10)])
+    services.submission_return(
+        actor=setup["staff"], submission=setup["submission"], comment="Check the total."
+    )
+    submission = setup["submission"]
+    assert submission.status == Submission.Status.RETURNED
+    assert submission.review_comment == "Check the total."
+    send(setup, [cell("served", "", 20)])
+    submission.refresh_from_db()
+    assert submission.version == 2
+    assert submission.status == Submission.Status.SUBMITTED
+    assert values_of(submission) == {"": Decimal(20)}
+    assert list(submission.versions.values_list("number", flat=True)) == [2, 1]
+
+
+@pytest.mark.django_db
+def test_approval_updates_rollups_and_locks(setup):
+    send(setup, [cell("served", "", 10)])
+    assert not Rollup.objects.exists()
+    services.submission_approve(actor=setup["staff"], submission=setup["submission"])
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.APPROVED
+    assert setup["submission"].reviewed_by == setup["staff"]
+    assert setup["submission"].is_locked
+    canada = Rollup.objects.get(indicator=setup["indicator"], region="CA", member="")
+    assert canada.total == Decimal(10)
+    assert canada.organisations == 1
+    assert AuditEvent.objects.filter(action="measurement.submission_approve").exists()
+
+
+@pytest.mark.django_db
+def test_stewards_cannot_review(setup):
+    send(setup, [cell("served", "", 10)])
+    with pytest.raises(PermissionDenied):
+        services.submission_approve(actor=setup["steward"], submission=setup["submission"])
+    with pytest.raises(PermissionDenied):
+        services.submission_return(
+            actor=setup["steward"], submission=setup["submission"], comment="x"
+        )
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_only_submitted_data_can_be_approved_or_returned(setup):
+    with pytest.raises(ValidationError):
+        services.submission_approve(actor=setup["staff"], submission=setup["submission"])
+    with pytest.raises(ValidationError):
+        services.submission_return(
+            actor=setup["staff"], submission=setup["submission"], comment="x"
+        )
+    with pytest.raises(ValidationError):
+        services.submission_reopen(actor=setup["staff"], submission=setup["submission"], reason="x")
+    assert setup["submission"].status == Submission.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_return_needs_a_comment_and_reopen_a_reason(setup):
+    send(setup, [cell("served", "", 10)])
+    with pytest.raises(ValidationError) as error:
+        services.submission_return(
+            actor=setup["staff"], submission=setup["submission"], comment=" "
+        )
+    assert "comment" in error.value.message_dict
+    services.submission_approve(actor=setup["staff"], submission=setup["submission"])
+    with pytest.raises(ValidationError):
+        services.submission_reopen(actor=setup["staff"], submission=setup["submission"], reason="")
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_reopening_takes_the_data_out_of_the_rollups(setup):
+    send(setup, [cell("served", "", 10)])
+    services.submission_approve(actor=setup["staff"], submission=setup["submission"])
+    assert Rollup.objects.exists()
+    services.submission_reopen(
+        actor=setup["staff"], submission=setup["submission"], reason="Wrong quarter."
+    )
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.RETURNED
+    assert setup["submission"].review_comment == "Wrong quarter."
+    assert not Rollup.objects.exists()
+    event = AuditEvent.objects.get(action="measurement.submission_reopen")
+    assert event.changes["comment"] == "Wrong quarter."
+    # The steward corrects and resubmits; approval brings the new value in.
+    send(setup, [cell("served", "", 7)])
+    services.submission_approve(actor=setup["staff"], submission=setup["submission"])
+    assert Rollup.objects.get(region="CA", member="").total == Decimal(7)
+
+
+@pytest.mark.django_db
+def test_invalid_values_write_nothing_and_list_every_problem(setup):
+    send(setup, [cell("served", "", 10)], submit=False)
+    with pytest.raises(services.SubmissionInvalid) as error:
+        send(setup, [cell("served", "", -5), cell("served", "age:nope", 3)])
+    assert error.value.problems
+    assert values_of(setup["submission"]) == {"": Decimal(10)}
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.DRAFT
+    assert not SubmissionVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_negative_count_is_refused_by_validation(setup):
+    with pytest.raises(services.SubmissionInvalid) as error:
+        send(setup, [cell("served", "", -5)])
+    assert any(p.severity == "error" for p in error.value.problems)
+    assert not Value.objects.exists()
+
+
+@pytest.mark.django_db
+def test_submitting_requires_the_required_totals(setup):
+    send(setup, [cell("served", "age:6-11", 4)], submit=False)
+    with pytest.raises(services.SubmissionInvalid):
+        services.submission_submit(actor=setup["steward"], submission=setup["submission"])
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.DRAFT
+    send(setup, [cell("served", "", 4), cell("served", "age:6-11", 4)], submit=False)
+    services.submission_submit(actor=setup["steward"], submission=setup["submission"])
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.SUBMITTED
+    assert setup["submission"].version == 1
+
+
+@pytest.mark.django_db
+def test_duplicate_cells_are_refused(setup):
+    with pytest.raises(services.SubmissionInvalid):
+        send(setup, [cell("served", "", 4), cell("served", "", 5)], submit=False)
+    assert not Value.objects.exists()
+
+
+@pytest.mark.django_db
+def test_idempotent_receive_applies_once_and_detects_a_different_body(setup):
+    args = {
+        "actor": setup["steward"],
+        "organisation": setup["organisation"],
+        "dataset": setup["dataset"],
+        "period": setup["period"],
+        "cells": [cell("served", "", 3)],
+        "submit": True,
+    }
+    first, _w, replayed = services.submission_receive(
+        **args, idempotency_key="k1", fingerprint="aaa"
+    )
+    assert not replayed
+    again, _w, replayed = services.submission_receive(
+        **args, idempotency_key="k1", fingerprint="aaa"
+    )
+    assert replayed and again.pk == first.pk
+    assert SubmissionVersion.objects.count() == 1
+    with pytest.raises(services.IdempotencyConflictError):
+        services.submission_receive(**args, idempotency_key="k1", fingerprint="bbb")
+
+
+@pytest.mark.django_db
+def test_reference_data_services_are_for_staff_and_audited():
+    staff = backbone_staff()
+    steward = steward_of(OrganisationFactory.create())
+    with pytest.raises(PermissionDenied):
+        services.period_create(actor=steward, code="2026Q2")
+    period = services.period_create(
+        actor=staff, code="2026q2", opens_on=date(2026, 7, 1), deadline=date(2026, 7, 31)
+    )
+    assert (period.code, period.start, period.end) == (
+        "2026Q2",
+        date(2026, 4, 1),
+        date(2026, 6, 30),
+    )
+    indicator = services.indicator_create(
+        actor=staff,
+        code="mentors",
+        name_en="Active mentors",
+        name_fr="Personnes mentores actives",
+        kind=Indicator.Kind.PERFORMANCE,
+        dimensions=["province"],
+    )
+    assert [d.code for d in indicator.dimensions.all()] == ["province"]
+    services.indicator_update(actor=staff, indicator=indicator, is_published=True)
+    indicator.refresh_from_db()
+    assert indicator.is_published
+    dataset = services.dataset_create(
+        actor=staff,
+        code="quarterly",
+        name_en="Quarterly",
+        name_fr="Trimestriel",
+        indicators=[indicator],
+    )
+    organisation = OrganisationFactory.create()
+    services.dataset_assign(actor=staff, dataset=dataset, organisations=[organisation])
+    assert list(dataset.organisations.all()) == [organisation]
+    services.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(5))
+    services.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(6))
+    assert Baseline.objects.get().value == Decimal(6)
+    plan = services.plan_version_create(
+        actor=staff,
+        number=1,
+        name_en="Original plan",
+        name_fr="Plan d'origine",
+        adopted_on=date(2025, 4, 1),
+        is_original=True,
+        is_current=True,
+    )
+    revised = services.plan_version_create(
+        actor=staff,
+        number=2,
+        name_en="Revised plan",
+        name_fr="Plan révisé",
+        adopted_on=date(2026, 4, 1),
+        is_current=True,
+    )
+    plan.refresh_from_db()
+    assert not plan.is_current and revised.is_current
+    services.target_set(
+        actor=staff, plan_version=plan, indicator=indicator, period=period, value=Decimal(9)
+    )
+    assert Target.objects.get().value == Decimal(9)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "measurement.period_create",
+        "measurement.indicator_create",
+        "measurement.indicator_update",
+        "measurement.dataset_create",
+        "measurement.dataset_assign",
+        "measurement.baseline_set",
+        "measurement.plan_version_create",
+        "measurement.target_set",
+    } <= actions
+
+
+@pytest.mark.django_db
+def test_plan_version_factory_builds_the_original_plan():
+    assert PlanVersionFactory.create(number=1).is_original
+
+
+@pytest.mark.django_db
+def test_submission_factory_assigns_the_dataset():
+    submission = SubmissionFactory.create()
+    assert submission.dataset.organisations.filter(pk=submission.organisation_id).exists()

@@ -1,0 +1,297 @@
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from collectif.accounts.testing import assert_role_access
+from collectif.core.models import AuditEvent, Job
+from collectif.core.registry import registry
+from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.models import Indicator, Submission
+from collectif.measurement.tests.factories import (
+    DatasetFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    backbone_staff,
+    steward_of,
+)
+from collectif.measurement.tests.results_data import approve, movement
+
+QUARTERS = ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+
+
+def _url(name: str, language: str = "en", **kwargs: Any) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse(f"measurement:{name}", kwargs=kwargs or None)
+
+
+@pytest.fixture
+def published() -> Indicator:
+    indicator = IndicatorFactory.create(
+        code="served",
+        name_en="Young people served",
+        name_fr="Jeunes servis",
+        dimensions=["age", "province"],
+    )
+    movement([indicator], QUARTERS, 3, 1234)
+    return indicator
+
+
+@pytest.mark.django_db
+def test_who_may_open_each_results_page(client: Client, published: Indicator) -> None:
+    organisation = OrganisationFactory.create()
+    members = {"staff", "steward", "governance", "researcher"}
+    assert_role_access(client, _url("scorecard"), allowed=members)
+    assert_role_access(client, _url("indicator_detail", code="served"), allowed=members)
+    everyone = {"anonymous", "no_role", *members}
+    assert_role_access(client, _url("report_card"), allowed=everyone)
+    assert_role_access(client, _url("report_card_csv"), allowed=everyone)
+    for name in ("completeness", "export", "export_csv", "export_xlsx"):
+        assert_role_access(client, _url(name), allowed={"staff"})
+    assert_role_access(client, _url("indicator_story", code="served"), allowed={"staff"})
+    assert_role_access(
+        client,
+        _url("partner_results", slug=organisation.slug),
+        allowed={"staff", "steward"},
+        organisation=organisation,
+    )
+
+
+@pytest.mark.django_db
+def test_unpublished_indicators_are_for_staff_only(client: Client) -> None:
+    IndicatorFactory.create(code="draft_indicator", is_published=False)
+    organisation = OrganisationFactory.create()
+    client.force_login(steward_of(organisation))
+    assert client.get(_url("indicator_detail", code="draft_indicator")).status_code == 404
+    client.force_login(backbone_staff())
+    assert client.get(_url("indicator_detail", code="draft_indicator")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.smoke
+def test_report_card_shows_published_indicators_and_marks_suppressed_cells(
+    client: Client, published: Indicator
+) -> None:
+    IndicatorFactory.create(code="secret", name_en="Internal measure", is_published=False)
+    few = IndicatorFactory.create(code="few", name_en="Volunteer inquiries")
+    movement([few], ["2024Q4"], 2, 50)
+
+    page = client.get(_url("report_card")).content.decode()
+
+    assert "Young people served" in page and "3\u00a0702" not in page and "3,702" in page
+    assert "Internal measure" not in page
+    assert "Volunteer inquiries" in page
+    assert "suppressed: fewer than 3 organisations" in page
+    french = client.get(_url("report_card", "fr")).content.decode()
+    assert "Jeunes servis" in french and "3\u00a0702" in french
+    assert "masqué\u00a0: moins de 3 organismes" in french
+
+
+@pytest.mark.django_db
+def test_report_card_csv_hides_suppressed_values(client: Client, published: Indicator) -> None:
+    few = IndicatorFactory.create(code="few", name_en="=Volunteer inquiries")
+    movement([few], ["2024Q4"], 2, 50)
+    response = client.get(_url("report_card_csv"))
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert response["Content-Disposition"] == 'attachment; filename="report-card.csv"'
+    lines = text[1:].splitlines()
+    assert lines[0].startswith("Indicator code,Indicator,Period,Value")
+    served = next(line for line in lines if line.startswith("served,"))
+    assert ",2024Q4,3702,3," in served
+    hidden = next(line for line in lines if line.startswith("few,"))
+    assert "'=Volunteer inquiries" in hidden and ",2024Q4,,," in hidden
+    assert "fewer than 3 organisations" in hidden
+    assert "secret" not in text
+
+
+@pytest.mark.django_db
+def test_scorecard_shows_figures_in_both_languages(client: Client, published: Indicator) -> None:
+    client.force_login(steward_of(OrganisationFactory.create()))
+    page = client.get(_url("scorecard")).content.decode()
+    assert "Young people served" in page and "3,702" in page and "2024Q4" in page
+    assert "3 partners" in page
+    assert 'role="img"' in page  # the sparkline
+    french = client.get(_url("scorecard", "fr")).content.decode()
+    assert "Jeunes servis" in french and "3\u00a0702" in french and "3 partenaires" in french
+
+
+def _queries(client: Client, url: str, django_assert_max_num_queries: Any, limit: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_assert_max_num_queries(limit), CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_dashboards_cost_the_same_queries_whatever_the_data_volume(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    served = IndicatorFactory.create(code="served", dimensions=["age", "province"])
+    dataset = DatasetFactory.create(indicators=[served])
+    periods = [PeriodFactory.create(code=code) for code in QUARTERS]
+    client.force_login(backbone_staff())
+    scorecard, detail = _url("scorecard"), _url("indicator_detail", code="served")
+
+    def add_partners(count: int) -> None:
+        for _ in range(count):
+            organisation = OrganisationFactory.create()
+            for period in periods:
+                approve(
+                    organisation,
+                    dataset,
+                    period,
+                    {(served, ""): 40, (served, "age:12-17"): 25, (served, "province:QC"): 40},
+                )
+
+    add_partners(3)
+    small = (
+        _queries(client, scorecard, django_assert_max_num_queries, 10),
+        _queries(client, detail, django_assert_max_num_queries, 15),
+    )
+    add_partners(12)
+    large = (
+        _queries(client, scorecard, django_assert_max_num_queries, 10),
+        _queries(client, detail, django_assert_max_num_queries, 15),
+    )
+    assert small == large
+
+
+@pytest.mark.django_db
+def test_indicator_page_has_curve_breakdowns_tables_and_story(
+    client: Client, published: Indicator
+) -> None:
+    client.force_login(backbone_staff())
+    page = client.get(_url("indicator_detail", code="served")).content.decode()
+    assert page.count('role="img"') >= 3  # curve, tile map, bars
+    assert "Values by period, Canada" in page and "Values by province and territory" in page
+    assert "By age group" in page
+    assert "3 partner organisations" in page
+    assert "Edit the story behind the curve" in page
+
+
+@pytest.mark.django_db
+def test_staff_edit_the_story_behind_the_curve(client: Client, published: Indicator) -> None:
+    client.force_login(backbone_staff())
+    response = client.post(
+        _url("indicator_story", code="served"),
+        {
+            "story_en": "Waitlists fell after the spring campaign.",
+            "story_fr": "Les listes ont baissé.",
+        },
+    )
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert getattr(published, "story_en") == "Waitlists fell after the spring campaign."  # noqa: B009
+    assert AuditEvent.objects.filter(action="indicator.story_update").count() == 1
+    french = client.get(_url("indicator_detail", "fr", code="served")).content.decode()
+    assert "Les listes ont baissé." in french
+
+
+@pytest.mark.django_db
+def test_partner_page_shows_the_organisations_share(client: Client, published: Indicator) -> None:
+    organisation = Submission.objects.first().organisation  # type: ignore[union-attr]
+    client.force_login(steward_of(organisation))
+    page = client.get(_url("partner_results", slug=organisation.slug)).content.decode()
+    assert "Young people served" in page and "1,234" in page and "3,702" in page
+    assert "33.3&nbsp;%" in page
+
+
+@pytest.mark.django_db
+def test_reminders_reach_the_stewards_of_late_organisations_only(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    served = IndicatorFactory.create(code="served")
+    period = PeriodFactory.create(code="2024Q1")
+    done, late, late_without_steward = (OrganisationFactory.create() for _ in range(3))
+    dataset = DatasetFactory.create(
+        indicators=[served], organisations=[done, late, late_without_steward]
+    )
+    approve(done, dataset, period, {(served, ""): 5}, status=Submission.Status.SUBMITTED)
+    reporter = steward_of(done)
+    french_steward = steward_of(late)
+    french_steward.preferred_language = "fr"
+    french_steward.save()
+    staff = backbone_staff()
+    client.force_login(staff)
+
+    page = client.get(_url("completeness") + "?period=2024Q1").content.decode()
+    assert "2 organisations have not reported for 2024Q1." in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url("completeness_remind"), {"period": "2024Q1"})
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [french_steward.email]
+    assert reporter.email not in message.to
+    assert message.subject.startswith("Rappel\u00a0: données de")
+    assert "Reminder:" in message.subject
+    body = message.body
+    assert body.index("Nous n’avons pas encore reçu") < body.index("We have not yet received")
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result == {"sent": 1, "without_steward": 1}
+    assert job.message == "1 organisation reminded. / 1 organisme relancé."
+    follow = client.get(response["Location"]).content.decode()
+    assert "job-progress" in follow
+
+
+@pytest.mark.django_db
+def test_staff_home_counts_organisations_late_with_their_data() -> None:
+    served = IndicatorFactory.create(code="served")
+    period = PeriodFactory.create(code="2024Q1")
+    organisations = [OrganisationFactory.create() for _ in range(2)]
+    DatasetFactory.create(indicators=[served], organisations=organisations)
+    items = [
+        item
+        for provider in registry.attention
+        for item in provider(backbone_staff())
+        if str(item.label) == "Organisations late with their data"
+    ]
+    assert len(items) == 1 and items[0].count == 2
+    assert items[0].url.endswith(f"?period={period.code}")
+
+
+@pytest.mark.django_db
+def test_navigation_lists_the_results_pages(client: Client, published: Indicator) -> None:
+    client.force_login(backbone_staff())
+    page = client.get(_url("scorecard")).content.decode()
+    for name in ("scorecard", "completeness", "export"):
+        assert f'href="{_url(name)}"' in page
+    client.logout()
+    public = client.get("/en/").content.decode()
+    assert f'href="{_url("report_card")}"' in public
+
+
+@pytest.mark.django_db
+@override_settings(COLLECTIF={**settings.COLLECTIF, "SUPPRESS_ORGANISATIONS_BELOW": 5})
+def test_aggregate_api_suppresses_for_the_public_not_for_staff(
+    client: Client, published: Indicator
+) -> None:
+    url = "/api/v1/results/aggregate?indicator=served&from=2024Q2&to=2024Q4"
+    public = client.get(url).json()
+    assert [row["period"] for row in public] == ["2024Q2", "2024Q3", "2024Q4"]
+    assert all(row["suppressed"] and row["value"] is None for row in public)
+    client.force_login(backbone_staff())
+    staff = client.get(url).json()
+    assert [row["value"] for row in staff] == [3702.0] * 3
+    assert staff[0]["organisations"] == 3 and staff[0]["region"] == "CA"
+    provinces = client.get(url + "&dimension=province").json()
+    assert {row["region"] for row in provinces} >= {"ON", "QC", "NU"}
+    assert client.get(url + "&region=ZZ").status_code == 422
+    assert client.get("/api/v1/results/aggregate?indicator=served&from=soon").status_code == 422
+
+
+@pytest.mark.django_db
+def test_aggregate_api_hides_unpublished_indicators(client: Client) -> None:
+    IndicatorFactory.create(code="internal_only", is_published=False)
+    assert client.get("/api/v1/results/aggregate?indicator=internal_only").status_code == 404
