@@ -1,6 +1,5 @@
 """URLs: everything a person reads lives under /fr/ or /en/; machines get /api and /health."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -28,8 +27,3 @@ urlpatterns += i18n_patterns(
 handler403 = "collectif.core.views.permission_denied"
 handler404 = "collectif.core.views.page_not_found"
 handler500 = "collectif.core.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

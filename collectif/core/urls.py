@@ -19,4 +19,5 @@ urlpatterns = [
     path("backbone/audit/", views.audit_list, name="audit_list"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/status.json", views.job_status, name="job_status"),
+    path("jobs/<uuid:job_id>/download/", views.job_download, name="job_download"),
 ]

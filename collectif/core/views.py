@@ -1,13 +1,14 @@
 """Pages every visitor meets: homes, health, errors, the audit trail and job progress."""
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -86,6 +87,19 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     if job is None:
         raise Http404
     return render(request, "core/job_detail.html", {"job": job})
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+    """Results may hold private data, so they are served only to whoever may see the job."""
+    job = selectors.job_get_for(job_id=job_id, user=request.user)
+    if job is None or not job.result_file or job.status != job.Status.SUCCEEDED:
+        raise Http404
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=Path(job.result_file.name).name)
 
 
 @never_cache

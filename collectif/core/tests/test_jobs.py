@@ -1,10 +1,14 @@
 """Background work a person follows: who may see it, how far along it is, what came out."""
 
 import re
+from pathlib import Path
+from typing import cast
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
-from django.test import Client
+from django.http import FileResponse
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from collectif.accounts.models import User
@@ -117,7 +121,7 @@ def test_a_finished_job_offers_its_result_for_download(
     Job.objects.filter(pk=job.pk).update(result_file="jobs/2026/11/report.xlsx")
     client.force_login(owner)
     html = client.get(_detail(job)).content.decode()
-    assert 'href="/media/jobs/2026/11/report.xlsx" download' in html
+    assert f'href="/en/jobs/{job.pk}/download/"' in html
     assert "Download the result" in html
     assert "Refresh to see the latest progress" not in html
 
@@ -172,3 +176,29 @@ def test_a_job_started_by_the_system_has_no_owner() -> None:
     job = job_create(kind="digest.send", actor=None)
     assert job.created_by is None
     assert job.params == {}
+
+
+@pytest.mark.django_db
+def test_only_people_who_may_see_the_job_can_download_its_result(
+    client: Client, owner: User, job: Job, tmp_path: Path
+) -> None:
+    with override_settings(MEDIA_ROOT=str(tmp_path)):
+        _download_checks(client, owner, job)
+
+
+def _download_checks(client: Client, owner: User, job: Job) -> None:
+    job_start(job_id=job.pk, total=1)
+    job_succeed(job_id=job.pk)
+    job.refresh_from_db()
+    job.result_file.save("organisations.csv", ContentFile(b"slug,name\nprivate-org,Private\n"))
+    url = f"/en/jobs/{job.pk}/download/"
+    client.force_login(_person("steward"))
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert (
+        b"".join(cast(FileResponse, response).streaming_content)
+        == b"slug,name\nprivate-org,Private\n"
+    )
+    assert "attachment" in response["Content-Disposition"]
