@@ -197,8 +197,5 @@ def _download_checks(client: Client, owner: User, job: Job) -> None:
     client.force_login(owner)
     response = client.get(url)
     assert response.status_code == 200
-    assert (
-        b"".join(cast(FileResponse, response).streaming_content)
-        == b"slug,name\nprivate-org,Private\n"
-    )
+    assert cast(FileResponse, response).getvalue() == b"slug,name\nprivate-org,Private\n"
     assert "attachment" in response["Content-Disposition"]
