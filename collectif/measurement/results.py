@@ -20,6 +20,11 @@ plan's target (at the end of its period). Taking polarity into account:
 - at risk: behind the line, but better than the baseline;
 - off track: behind the line and no better than the baseline;
 - no data: no value yet, or no baseline or target to compare with.
+
+Provisional periods: partners report over weeks after a period ends, so the newest
+period's total first looks like a collapse. A trailing period that fewer than 80 % of the
+partners of the four periods before it have reported is *provisional*: it is shown apart
+("so far"), never as the latest value, in the trend or in the status.
 """
 
 from collections import defaultdict
@@ -259,6 +264,20 @@ def _series_from(
     return [f for f in figures if f.value is not None]
 
 
+COMPLETE_SHARE = Decimal("0.8")
+
+
+def split_provisional(series: list[Figure]) -> tuple[list[Figure], list[Figure]]:
+    """Split off the trailing periods that too few partners have reported yet."""
+    end = len(series)
+    while end > 1:
+        usual = max(f.organisations for f in series[max(0, end - 5) : end - 1])
+        if series[end - 1].organisations >= usual * COMPLETE_SHARE:
+            break
+        end -= 1
+    return series[:end], series[end:]
+
+
 def indicators_for(*, published_only: bool) -> QuerySet[Indicator]:
     queryset = Indicator.objects.select_related("numerator", "denominator")
     return queryset.filter(is_published=True) if published_only else queryset
@@ -338,6 +357,7 @@ class ScorecardRow:
     status: str
     change: Decimal | None
     change_percent: Decimal | None
+    provisional: Figure | None = None
 
     @property
     def status_label(self) -> str | Promise:
@@ -358,6 +378,7 @@ def _row(
     baseline: Baseline | None,
     targets: PlanTargets,
 ) -> ScorecardRow:
+    series, provisional = split_provisional(series)
     latest = series[-1] if series else None
     when = latest.period.end if latest else None
     target = target_for(targets.current_all, when)
@@ -381,6 +402,7 @@ def _row(
         status=status,
         change=change,
         change_percent=change_percent,
+        provisional=provisional[-1] if provisional else None,
     )
 
 

@@ -34,6 +34,16 @@ def number(value: Any, decimals: int | None = None) -> str:
 
 
 @register.filter
+def percent(value: Any, decimals: int | None = None) -> str:
+    """`{{ 12.5|percent:1 }}`: 12.5% in English, 12,5 % (no-break space) in French."""
+    parsed = _as_number(value)
+    if parsed is None:
+        return "" if value is None else str(value)
+    sign = "\u00a0%" if (get_language() or "en").startswith("fr") else "%"
+    return format_number(parsed, decimals) + sign
+
+
+@register.filter
 def money(value: Any) -> str:
     """`{{ 1234.5|money }}`: $1,234.50 in English, 1 234,50 $ in French."""
     parsed = _as_number(value)

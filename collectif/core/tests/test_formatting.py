@@ -134,3 +134,8 @@ def test_translated_content_is_escaped() -> None:
     html = render('{% translated p "name" %}', "fr", p=_province("<b>A&B</b>", ""))
     assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in html
     assert "<b>" not in html
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "-38.1%"), ("fr", "-38,1\u00a0%")])
+def test_percentages_follow_each_languages_typography(language: str, expected: str) -> None:
+    assert render("{{ value|percent:1 }}", language, value=Decimal("-38.12")) == expected

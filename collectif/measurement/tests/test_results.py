@@ -241,3 +241,33 @@ def test_completeness_lists_who_has_not_reported() -> None:
     assert rows[silent].is_late
     assert future not in results.completeness_periods()
     assert results.late_organisations(period) == sorted([draft, silent], key=lambda o: o.name)
+
+
+def _figures(coverage: list[int]) -> list[results.Figure]:
+    periods = [
+        Period(code=str(2020 + i), kind="year", start=date(2020 + i, 1, 1))
+        for i in range(len(coverage))
+    ]
+    return [
+        results.Figure(period=p, region="CA", member="", value=Decimal(n * 10), organisations=n)
+        for p, n in zip(periods, coverage, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("coverage", "complete"),
+    [
+        ([50, 52, 51, 53], 4),  # every period well covered
+        ([50, 52, 51, 40], 3),  # the newest quarter: 40 of about 52 partners so far
+        ([50, 50, 50, 30, 10], 3),  # two quarters still coming in
+        ([10, 30, 50, 52], 4),  # a movement that grew: early small periods stay
+        ([7], 1),  # one period is all there is
+    ],
+)
+def test_periods_too_few_partners_reported_yet_are_provisional(
+    coverage: list[int], complete: int
+) -> None:
+    series = _figures(coverage)
+    shown, provisional = results.split_provisional(series)
+    assert shown == series[:complete]
+    assert provisional == series[complete:]
