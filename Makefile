@@ -23,7 +23,7 @@ translations: install
 
 # Developers only (needs GNU gettext): refresh every catalogue from the source.
 messages: install
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 
 demo: translations
 	mkdir -p var
@@ -54,6 +54,7 @@ e2e: translations
 
 bench: translations
 	$(PY) bench/run.py
+	$(PY) bench/measurement.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static var/media
