@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/edit/", views.submission_edit, name="submission_edit"),
+    path("submissions/<int:pk>/send/", views.submission_send, name="submission_send"),
     path("review/", views.review_queue, name="review_queue"),
     *[
         path(

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from collectif.accounts.permissions import is_backbone_staff, is_data_steward
@@ -84,22 +85,52 @@ def submission_start(request: HttpRequest, slug: str, dataset: str, period: str)
     return redirect("measurement:submission_detail", pk=submission.pk)
 
 
-@login_required
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_get(user=request.user, pk=pk)
+def _detail(
+    request: HttpRequest, submission: Submission, problems: list[Any] | None = None
+) -> HttpResponse:
     staff = is_backbone_staff(request.user)
+    values = selectors.submission_values(submission=submission)
+    can_edit = _can_edit(request.user, submission)
     return render(
         request,
         "measurement/submission_detail.html",
         {
             "submission": submission,
-            "values": selectors.submission_values(submission=submission),
+            "values": values,
             "versions": submission.versions.select_related("created_by"),
-            "can_edit": _can_edit(request.user, submission),
+            "can_edit": can_edit,
+            "can_send": can_edit and bool(values),
+            "problems": problems or [],
             "can_review": staff and submission.status == Submission.Status.SUBMITTED,
             "can_reopen": staff and submission.status == Submission.Status.APPROVED,
         },
+        status=422 if problems else 200,
     )
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.submission_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def submission_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a saved draft for approval; incomplete or invalid data stays a draft."""
+    submission = selectors.submission_get(user=request.user, pk=pk)
+    if not can_submit_for(request.user, submission.organisation):
+        raise PermissionDenied
+    try:
+        warnings = services.submission_submit(actor=request.user, submission=submission)
+    except services.SubmissionInvalid as invalid:
+        return _detail(request, submission, problems=invalid.problems)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("measurement:submission_detail", pk=submission.pk)
+    for warning in warnings:
+        messages.warning(request, warning.message)
+    messages.success(request, _("Your data was sent. The backbone team will review it."))
+    return redirect("measurement:submission_detail", pk=submission.pk)
 
 
 @login_required

@@ -244,3 +244,44 @@ def test_past_deadline_reports_show_as_late(client, world):
     client.force_login(world["steward"])
     page = client.get(url("steward_home")).content.decode()
     assert "Late" in page
+
+
+def draft(world, cells):
+    submission = open_submission(world)
+    services.submission_save_values(
+        actor=world["steward"], submission=submission, cells=cells, channel="form"
+    )
+    return submission
+
+
+@pytest.mark.django_db
+def test_a_complete_draft_is_sent_for_approval_from_its_page(client, world):
+    submission = draft(world, [CellValue("served", "", Decimal(12))])
+    client.force_login(world["steward"])
+    assert "Send for approval" in client.get(url("submission_detail", pk=submission.pk)).text
+    response = client.post(url("submission_send", pk=submission.pk), follow=True)
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
+    assert submission.version == 1
+    assert "Your data was sent" in response.text
+
+
+@pytest.mark.django_db
+def test_an_incomplete_draft_stays_a_draft_and_says_what_is_missing(client, world):
+    submission = draft(world, [CellValue("served", "age:6-11", Decimal(4))])
+    client.force_login(world["steward"])
+    response = client.post(url("submission_send", pk=submission.pk))
+    submission.refresh_from_db()
+    assert response.status_code == 422
+    assert "This data cannot be sent yet" in response.text
+    assert submission.status == Submission.Status.DRAFT
+    assert submission.versions.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_steward_cannot_send_another_organisations_draft(client, world):
+    submission = draft(world, [CellValue("served", "", Decimal(12))])
+    client.force_login(steward_of(OrganisationFactory.create()))
+    assert client.post(url("submission_send", pk=submission.pk)).status_code == 404
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.DRAFT
