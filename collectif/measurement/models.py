@@ -248,6 +248,13 @@ class Period(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def label(self) -> str:
+        """The period as people say it: "April to June 2026", "avril à juin 2026"."""
+        from collectif.measurement.periods import describe_period
+
+        return describe_period(self)
+
 
 class Dataset(BaseModel):
     """What a partner reports each period: a set of indicators, assigned to organisations."""

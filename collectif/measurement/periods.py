@@ -8,10 +8,16 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from collectif.measurement.models import Period
 
 _PATTERNS = [
     ("year", re.compile(r"^(\d{4})$")),
@@ -67,3 +73,22 @@ def parse_period(raw: str) -> PeriodSpan:
         code="invalid_period",
         params={"value": (raw or "")[:20]},
     )
+
+
+def describe_period(period: "Period") -> str:
+    """A period in words, as people say it: "April to June 2026", "avril à juin 2026"."""
+    start, end = period.start, period.end
+    if period.kind == "year":
+        return str(start.year)
+    if period.kind == "month":
+        return date_format(start, "F Y")
+    if start.year == end.year:
+        return gettext("%(start)s to %(end)s %(year)s") % {
+            "start": date_format(start, "F"),
+            "end": date_format(end, "F"),
+            "year": end.year,
+        }
+    return gettext("%(start)s to %(end)s") % {
+        "start": date_format(start, "F Y"),
+        "end": date_format(end, "F Y"),
+    }

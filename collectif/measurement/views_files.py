@@ -29,7 +29,6 @@ from collectif.measurement.parsing import MEGABYTE, upload_limit
 from collectif.measurement.permissions import can_submit_for
 from collectif.measurement.selectors import PERIOD_KINDS
 from collectif.measurement.validation import Problem, describe_problem
-from collectif.measurement.views_submissions import describe_period
 
 # The most recent periods offered in the upload form.
 PERIOD_CHOICES = 24
@@ -65,7 +64,7 @@ def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse
 
 
 def _period_label(period: Period) -> str:
-    return f"{describe_period(period)} ({period.code})"
+    return f"{period.label} ({period.code})"
 
 
 class UploadForm(forms.Form):

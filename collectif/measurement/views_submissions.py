@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
@@ -18,7 +17,7 @@ from collectif.core.registry import AttentionItem
 from collectif.measurement import selectors, services
 from collectif.measurement.cells import expected_cells
 from collectif.measurement.forms import CommentForm, SubmissionValuesForm
-from collectif.measurement.models import Period, Submission
+from collectif.measurement.models import Submission
 from collectif.measurement.permissions import can_submit_for
 
 
@@ -26,25 +25,6 @@ def _can_edit(user: Any, submission: Submission) -> bool:
     return bool(
         submission.status in services.EDITABLE and can_submit_for(user, submission.organisation)
     )
-
-
-def describe_period(period: Period) -> str:
-    """A period in words, as people say it: "April to June 2026", "avril à juin 2026"."""
-    start, end = period.start, period.end
-    if period.kind == Period.Kind.YEAR:
-        return str(start.year)
-    if period.kind == Period.Kind.MONTH:
-        return date_format(start, "F Y")
-    if start.year == end.year:
-        return _("%(start)s to %(end)s %(year)s") % {
-            "start": date_format(start, "F"),
-            "end": date_format(end, "F"),
-            "year": end.year,
-        }
-    return _("%(start)s to %(end)s") % {
-        "start": date_format(start, "F Y"),
-        "end": date_format(end, "F Y"),
-    }
 
 
 @login_required
@@ -58,11 +38,9 @@ def steward_home(request: HttpRequest) -> HttpResponse:
         request,
         "measurement/steward_home.html",
         {
-            "rows": [
-                {"obligation": o, "period_label": describe_period(o.period)} for o in obligations
-            ],
+            "rows": [{"obligation": o, "period_label": o.period.label} for o in obligations],
             "next_due": next_due,
-            "next_due_label": describe_period(next_due.period) if next_due else "",
+            "next_due_label": next_due.period.label if next_due else "",
             "recent": selectors.recent_submissions(user=request.user),
         },
     )

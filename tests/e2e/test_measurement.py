@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
 from collectif.accounts.models import Membership, Role
@@ -145,6 +145,12 @@ def _canada_total(page: Page, language: str) -> Locator:
     return row.locator("td.num strong").first
 
 
+def _french_label(period: Period) -> str:
+    """How the pages name the period to a French reader (\"juillet à septembre 2026\")."""
+    with translation.override("fr"):
+        return period.label
+
+
 def test_steward_reports_in_french_staff_approve_and_the_new_total_is_public(
     page: Page, axe: Axe
 ) -> None:
@@ -158,7 +164,7 @@ def test_steward_reports_in_french_staff_approve_and_the_new_total_is_public(
     page.locator("nav.site-nav").get_by_role("link", name="Mes données").click()
     expect(page.locator("h1")).to_contain_text("Soumettre vos données")
     row = page.locator("main table tbody tr", has_text=ORGANISATION).first
-    expect(row).to_contain_text(period.code)
+    expect(row).to_contain_text(_french_label(period))
     expect(row.get_by_role("link", name=re.compile("^Remplir le formulaire"))).to_be_visible()
     assert_accessible(axe, page)
 
@@ -229,7 +235,7 @@ def test_steward_reports_in_french_staff_approve_and_the_new_total_is_public(
     sign_in(page, movement.staff, PASSWORD, "fr")
     page.goto("/fr/measurement/review/")
     queued = page.locator("main table tbody tr", has_text=ORGANISATION)
-    expect(queued).to_contain_text(period.code)
+    expect(queued).to_contain_text(_french_label(period))
     assert_accessible(axe, page)
     queued.get_by_role("link", name=re.compile("^Examiner")).click()
     assert_accessible(axe, page)

@@ -223,7 +223,7 @@ def test_reminders_reach_the_stewards_of_late_organisations_only(
     client.force_login(staff)
 
     page = client.get(_url("completeness") + "?period=2024Q1").content.decode()
-    assert "2 organisations have not reported for 2024Q1." in page
+    assert "2 organisations have not reported for January to March 2024." in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("completeness_remind"), {"period": "2024Q1"})
