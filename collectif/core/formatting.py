@@ -21,3 +21,18 @@ def format_number(value: Number, decimals: int | None = None, language: str | No
 
 def format_money(value: Number, language: str | None = None, currency: str = "CAD") -> str:
     return format_currency(value, currency, locale=babel_locale(language))
+
+
+def csv_delimiter(language: str | None = None) -> str:
+    """French Excel splits CSV columns on semicolons, since its decimal mark is the comma."""
+    return ";" if (language or get_language() or "en").startswith("fr") else ","
+
+
+def csv_number(value: Number, language: str | None = None) -> str:
+    """A number as a spreadsheet in that language reads it: 1234.5, or 1234,5 in French.
+
+    No thousands separators (they would turn the cell into text) and no trailing zeros.
+    """
+    text = format(Decimal(value).normalize(), "f")
+    text = "0" if text in {"-0", ""} else text
+    return text.replace(".", ",") if csv_delimiter(language) == ";" else text

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from collectif.core.formatting import csv_delimiter
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
@@ -80,7 +81,7 @@ def organisation_export_csv(job_id: str) -> str:
             organisations = list(selectors.organisation_list(user=job.created_by, **filters))
             job_start(job_id=job.pk, total=len(organisations))
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = csv.writer(buffer, delimiter=csv_delimiter())
             writer.writerow(_headers())
             for organisation in organisations:
                 writer.writerow(_row(organisation))

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from collectif.core.formatting import csv_delimiter, csv_number
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.breakdowns import parse_key
 from collectif.measurement.models import Dimension, Indicator, Period, Submission, Value
@@ -36,12 +37,6 @@ def neutralise(cell: Cell) -> Cell:
     if isinstance(cell, str) and cell.startswith(DANGEROUS_PREFIXES):
         return "'" + cell
     return cell
-
-
-def plain_number(value: Decimal) -> str:
-    """A value as written by a person: 12.5, not 12.500000 nor 1.25E+1."""
-    text = format(value.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
 
 
 def _name(obj: Any, field: str, language: str) -> str:
@@ -102,10 +97,12 @@ class _Echo:
 
 def csv_lines(language: str) -> Iterator[str]:
     """CSV text line by line, starting with a byte-order mark so Excel reads UTF-8."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), delimiter=csv_delimiter(language))
     first = True
     for row in rows(language):
-        line: str = writer.writerow([plain_number(c) if isinstance(c, Decimal) else c for c in row])
+        line: str = writer.writerow(
+            [csv_number(c, language) if isinstance(c, Decimal) else c for c in row]
+        )
         yield (BOM + line) if first else line
         first = False
 

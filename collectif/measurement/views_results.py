@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from collectif.accounts.permissions import is_backbone_staff
-from collectif.core.formatting import format_number
+from collectif.core.formatting import csv_delimiter, csv_number, format_number
 from collectif.core.models import Job
 from collectif.ecosystem.models import Organisation
 from collectif.measurement import charts, exports, results, results_services
@@ -258,7 +258,7 @@ def report_card_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="report-card.csv"'
     response.write(exports.BOM)
-    writer = csv.writer(response)
+    writer = csv.writer(response, delimiter=csv_delimiter())
     writer.writerow(
         [
             _("Indicator code"),
@@ -281,13 +281,11 @@ def report_card_csv(request: HttpRequest) -> HttpResponse:
                     indicator.code,
                     indicator.name,
                     latest.period.code if latest else "",
-                    exports.plain_number(latest.shown)
-                    if latest and latest.shown is not None
-                    else "",
+                    csv_number(latest.shown) if latest and latest.shown is not None else "",
                     latest.organisations if latest and not latest.suppressed else "",
                     str(latest.reason) if latest and latest.suppressed else "",
-                    exports.plain_number(row.baseline.value) if row.baseline else "",
-                    exports.plain_number(row.target.value) if row.target else "",
+                    csv_number(row.baseline.value) if row.baseline else "",
+                    csv_number(row.target.value) if row.target else "",
                     str(row.status_label),
                 )
             ]

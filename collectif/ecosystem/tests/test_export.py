@@ -16,9 +16,11 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def _read(job: Job) -> tuple[bytes, list[list[str]]]:
+    """The file as a spreadsheet reads it: semicolons in French (as French Excel expects)."""
     with default_storage.open(job.result_file.name, "rb") as handle:
         raw = handle.read()
-    return raw, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    delimiter = ";" if job.params.get("language") == "fr" else ","
+    return raw, list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
 
 
 @pytest.mark.django_db

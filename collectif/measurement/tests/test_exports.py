@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from collectif.core.formatting import csv_number
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement import exports
 from collectif.measurement.models import Submission
@@ -43,7 +44,9 @@ def data() -> None:
 def _csv(language: str) -> list[list[str]]:
     text = "".join(exports.csv_lines(language))
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
+    delimiter = ";" if language == "fr" else ","
+    assert delimiter in text.splitlines()[0]
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
 @pytest.mark.django_db
@@ -100,5 +103,6 @@ def test_neutralise_only_touches_text() -> None:
     assert exports.neutralise("\tcmd") == "'\tcmd"
     assert exports.neutralise("Mentors") == "Mentors"
     assert exports.neutralise(Decimal("-5")) == Decimal("-5")
-    assert exports.plain_number(Decimal("100.000000")) == "100"
-    assert exports.plain_number(Decimal("-0.250000")) == "-0.25"
+    assert csv_number(Decimal("100.000000"), "en") == "100"
+    assert csv_number(Decimal("-0.250000"), "en") == "-0.25"
+    assert csv_number(Decimal("-0.250000"), "fr") == "-0,25"
