@@ -1,8 +1,8 @@
 """Extension points so that core shows other apps' pages without importing them.
 
-Apps register navigation entries, "needs attention" items for the staff home and
-headline figures for the public home in their AppConfig.ready(); core only reads
-these lists. That keeps dependencies pointing one way (apps → core).
+Apps register navigation entries, "needs attention" items for the staff home,
+sections of a member's home and headline figures for the public home in their
+AppConfig.ready(); core only reads these lists. That keeps dependencies pointing one way (apps → core).
 """
 
 from collections.abc import Callable
@@ -38,11 +38,20 @@ class Figure:
     label: str | Promise
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A section another app adds to a signed-in person's home: a template and its data."""
+
+    template: str
+    context: dict[str, Any]
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
     attention: list[Callable[[Any], list[AttentionItem]]] = field(default_factory=list)
     figures: list[Callable[[], list[Figure]]] = field(default_factory=list)
+    home_panels: list[Callable[[Any], list[HomePanel]]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -73,3 +82,8 @@ def register_attention(provider: Callable[[Any], list[AttentionItem]]) -> None:
 def register_figures(provider: Callable[[], list[Figure]]) -> None:
     if provider not in registry.figures:
         registry.figures.append(provider)
+
+
+def register_home_panel(provider: Callable[[Any], list[HomePanel]]) -> None:
+    if provider not in registry.home_panels:
+        registry.home_panels.append(provider)

@@ -33,7 +33,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Where signing in lands: staff see what needs attention, others their own home."""
     if is_backbone_staff(request.user):
         return redirect("core:staff_home")
-    return render(request, "core/member_home.html", {})
+    panels = [panel for provider in registry.home_panels for panel in provider(request.user)]
+    return render(request, "core/member_home.html", {"panels": panels})
 
 
 @login_required

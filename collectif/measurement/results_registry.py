@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collectif.accounts.permissions import is_backbone_staff, is_member, is_steward_of
-from collectif.core.registry import AttentionItem, NavEntry, register_attention, register_nav
+from collectif.core.registry import (
+    AttentionItem,
+    NavEntry,
+    register_attention,
+    register_home_panel,
+    register_nav,
+)
+from collectif.measurement.home import steward_panel
 
 
 @rules.predicate
@@ -43,6 +50,7 @@ def late_attention(user: Any) -> list[AttentionItem]:
 
 
 def register() -> None:
+    register_home_panel(steward_panel)
     for order, label, url_name, allowed in (
         (5, gettext_lazy("Scorecard"), "measurement:scorecard", is_member),
         (30, gettext_lazy("Completeness"), "measurement:completeness", is_backbone_staff),
