@@ -2,7 +2,8 @@
 
 Apps register navigation entries, "needs attention" items for the staff home,
 sections of a member's home and headline figures for the public home in their
-AppConfig.ready(); core only reads these lists. That keeps dependencies pointing one way (apps → core).
+AppConfig.ready(); core only reads these lists. That keeps dependencies pointing one
+way (apps → core).
 """
 
 from collections.abc import Callable

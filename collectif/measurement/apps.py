@@ -31,6 +31,15 @@ class MeasurementConfig(AppConfig):
                 order=20,
             )
         )
+        register_nav(
+            NavEntry(
+                group="measurement",
+                label=_("Setup"),
+                url_name="measurement:setup_home",
+                allowed=is_backbone_staff,
+                order=90,
+            )
+        )
         register_attention(review_attention)
         from collectif.measurement import results_registry
 

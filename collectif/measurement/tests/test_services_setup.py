@@ -1,0 +1,413 @@
+"""The setup services: staff only, audited, and keeping the shared figures true."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from collectif.agenda.models import PlanVersion
+from collectif.core.models import AuditEvent
+from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement import rollups, services
+from collectif.measurement.models import (
+    Baseline,
+    DatasetIndicator,
+    Dimension,
+    DimensionMember,
+    Indicator,
+    Period,
+    Rollup,
+    Submission,
+    Target,
+    ValidationRule,
+)
+from collectif.measurement.tests.factories import (
+    DatasetFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    PlanVersionFactory,
+    SubmissionFactory,
+    ValueFactory,
+    backbone_staff,
+    steward_of,
+)
+
+
+def actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+
+
+def approved_value(indicator, organisation, period, value, breakdown=""):
+    submission = Submission.objects.filter(
+        organisation=organisation, period=period
+    ).first() or SubmissionFactory.create(
+        organisation=organisation, period=period, status=Submission.Status.APPROVED
+    )
+    ValueFactory.create(
+        submission=submission, indicator=indicator, breakdown=breakdown, value=value
+    )
+    return submission
+
+
+@pytest.fixture
+def staff():
+    return backbone_staff()
+
+
+@pytest.fixture
+def steward():
+    return steward_of(OrganisationFactory.create())
+
+
+@pytest.mark.django_db
+def test_every_new_setup_service_refuses_people_who_are_not_staff(steward):
+    indicator = IndicatorFactory.create()
+    other = IndicatorFactory.create()
+    period = PeriodFactory.create(code="2026Q1")
+    dataset = DatasetFactory.create(indicators=[indicator])
+    member = DimensionMember.objects.filter(dimension__code="age").earliest("pk")
+    plan = PlanVersionFactory.create(number=1)
+    calls = [
+        lambda: services.period_update(actor=steward, period=period, opens_on=None, deadline=None),
+        lambda: services.period_create_next_quarters(actor=steward),
+        lambda: services.dataset_update(actor=steward, dataset=dataset, is_active=False),
+        lambda: services.dataset_assignment_change(
+            actor=steward, dataset=dataset, assign=[], unassign=[]
+        ),
+        lambda: services.dimension_member_add(
+            actor=steward,
+            dimension=Dimension.objects.get(code="age"),
+            code="25-29",
+            name_en="25 to 29",
+            name_fr="25 à 29 ans",
+        ),
+        lambda: services.dimension_member_rename(
+            actor=steward, member=member, name_en="x", name_fr="y"
+        ),
+        lambda: services.dimension_member_delete(actor=steward, member=member),
+        lambda: services.validation_rule_create(
+            actor=steward,
+            code="rule",
+            left=indicator,
+            operator="<=",
+            right=other,
+            message_en="m",
+            message_fr="m",
+        ),
+        lambda: services.indicator_plan_set(
+            actor=steward, indicator=indicator, baseline_period=None, baseline_value=None
+        ),
+        lambda: services.plan_version_update(actor=steward, plan=plan, is_current=True),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert AuditEvent.objects.count() == 0
+    assert DimensionMember.objects.filter(pk=member.pk).exists()
+    assert not ValidationRule.objects.exists()
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_changing_how_an_indicator_combines_rebuilds_its_rollups_in_the_same_change(staff):
+    served = IndicatorFactory.create(code="served")
+    rate = IndicatorFactory.create(code="rate", unit=Indicator.Unit.PERCENT)
+    period = PeriodFactory.create(code="2026Q1")
+    for total_served, percent in ((100, 50), (300, 90)):
+        organisation = OrganisationFactory.create()
+        approved_value(served, organisation, period, total_served)
+        approved_value(rate, organisation, period, percent)
+    rollups.rebuild_all()
+    canada = Rollup.objects.get(indicator=rate, period=period, region="CA", member="")
+    assert (canada.total, canada.weight) == (Decimal(140), Decimal(0))
+
+    services.indicator_update(
+        actor=staff,
+        indicator=rate,
+        aggregation=Indicator.Aggregation.WEIGHTED_MEAN,
+        weight_indicator=served,
+    )
+
+    canada = Rollup.objects.get(indicator=rate, period=period, region="CA", member="")
+    assert canada.weight == Decimal(400)
+    assert canada.weighted_total == Decimal(100 * 50 + 300 * 90)
+    event = AuditEvent.objects.get(action="measurement.indicator_update")
+    assert event.changes["aggregation"] == ["sum", "weighted_mean"]
+    assert event.changes["rollups_rebuilt"] > 0
+
+
+@pytest.mark.django_db
+def test_changing_an_indicators_dimensions_rebuilds_stale_rollups_and_is_audited(staff):
+    served = IndicatorFactory.create(code="served")
+    period = PeriodFactory.create(code="2026Q1")
+    approved_value(served, OrganisationFactory.create(), period, 40)
+    Rollup.objects.create(indicator=served, period=period, region="CA", total=999, count=1)
+
+    services.indicator_update(actor=staff, indicator=served, dimensions=["age"])
+
+    assert Rollup.objects.get(indicator=served, period=period, region="CA").total == Decimal(40)
+    event = AuditEvent.objects.get(action="measurement.indicator_update")
+    assert event.changes["dimensions"] == [[], ["age"]]
+
+
+@pytest.mark.django_db
+def test_changing_only_the_name_leaves_rollups_alone(staff):
+    served = IndicatorFactory.create(code="served")
+    period = PeriodFactory.create(code="2026Q1")
+    Rollup.objects.create(indicator=served, period=period, region="CA", total=999, count=1)
+    services.indicator_update(actor=staff, indicator=served, name_en="Youth served")
+    assert Rollup.objects.get(indicator=served).total == Decimal(999)
+    assert "rollups_rebuilt" not in AuditEvent.objects.get().changes
+
+
+@pytest.mark.django_db
+def test_an_invalid_indicator_change_writes_nothing(staff):
+    rate = IndicatorFactory.create(code="rate")
+    with pytest.raises(ValidationError) as raised:
+        services.indicator_update(
+            actor=staff, indicator=rate, aggregation=Indicator.Aggregation.WEIGHTED_MEAN
+        )
+    assert "weight_indicator" in raised.value.error_dict
+    rate.refresh_from_db()
+    assert rate.aggregation == Indicator.Aggregation.SUM
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_periods_refuse_duplicates_and_bad_codes_and_windows_move(staff):
+    services.period_create(actor=staff, code="2026Q1")
+    with pytest.raises(ValidationError) as raised:
+        services.period_create(actor=staff, code="2026q1")
+    assert "2026Q1 already exists" in raised.value.error_dict["code"][0].messages[0]
+    with pytest.raises(ValidationError) as raised:
+        services.period_create(actor=staff, code="spring")
+    assert "is not a period" in raised.value.error_dict["code"][0].messages[0]
+    period = Period.objects.get(code="2026Q1")
+    with pytest.raises(ValidationError):
+        services.period_update(
+            actor=staff, period=period, opens_on=date(2026, 5, 1), deadline=date(2026, 4, 1)
+        )
+    services.period_update(
+        actor=staff, period=period, opens_on=date(2026, 3, 20), deadline=date(2026, 4, 30)
+    )
+    period.refresh_from_db()
+    assert (period.opens_on, period.deadline) == (date(2026, 3, 20), date(2026, 4, 30))
+    assert actions() == ["measurement.period_create", "measurement.period_update"]
+
+
+@pytest.mark.django_db
+def test_the_next_four_quarters_are_created_once(staff):
+    created = services.period_create_next_quarters(actor=staff, today=date(2026, 11, 5))
+    assert [p.code for p in created] == ["2026Q4", "2027Q1", "2027Q2", "2027Q3"]
+    q4 = Period.objects.get(code="2026Q4")
+    assert (q4.opens_on, q4.deadline) == (date(2026, 12, 17), date(2027, 1, 30))
+    again = services.period_create_next_quarters(actor=staff, today=date(2026, 11, 5))
+    assert again == []
+    assert Period.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_dataset_update_replaces_its_indicators_in_order(staff):
+    first, second, third = IndicatorFactory.create_batch(3)
+    dataset = DatasetFactory.create(indicators=[first, second])
+    services.dataset_update(
+        actor=staff, dataset=dataset, items=[(third, True), (first, False)], name_en="Renamed"
+    )
+    items = list(
+        DatasetIndicator.objects.filter(dataset=dataset).values_list(
+            "indicator__code", "position", "required"
+        )
+    )
+    assert items == [(third.code, 1, True), (first.code, 2, False)]
+    event = AuditEvent.objects.get(action="measurement.dataset_update")
+    assert event.changes["indicators"][1] == [third.code, f"{first.code}?"]
+
+
+@pytest.mark.django_db
+def test_assignment_changes_add_and_remove_only_what_differs(staff):
+    kept, removed, added = OrganisationFactory.create_batch(3)
+    dataset = DatasetFactory.create(organisations=[kept, removed])
+    counts = services.dataset_assignment_change(
+        actor=staff, dataset=dataset, assign=[kept, added], unassign=[removed]
+    )
+    assert counts == (1, 1)
+    assert set(dataset.organisations.all()) == {kept, added}
+    assert services.dataset_assignment_change(
+        actor=staff, dataset=dataset, assign=[kept], unassign=[]
+    ) == (0, 0)
+    assert actions() == ["measurement.dataset_assignment_change"]
+
+
+@pytest.mark.django_db
+def test_members_are_added_renamed_and_deleted_only_when_unused(staff):
+    age = Dimension.objects.get(code="age")
+    member = services.dimension_member_add(
+        actor=staff, dimension=age, code="25-29", name_en="25 to 29", name_fr="25 à 29 ans"
+    )
+    assert member.position > 1
+    with pytest.raises(ValidationError) as raised:
+        services.dimension_member_add(
+            actor=staff, dimension=age, code="25-29", name_en="Again", name_fr="Encore"
+        )
+    assert "code" in raised.value.error_dict
+    with pytest.raises(ValidationError):
+        services.dimension_member_add(
+            actor=staff,
+            dimension=Dimension.objects.get(code="province"),
+            code="XX",
+            name_en="X",
+            name_fr="X",
+        )
+    services.dimension_member_rename(
+        actor=staff, member=member, name_en="25 to 29 years", name_fr="25 à 29 ans"
+    )
+    member.refresh_from_db()
+    assert getattr(member, "name_en", None) == "25 to 29 years"
+
+    used = DimensionMember.objects.get(dimension=age, code="12-17")
+    indicator = IndicatorFactory.create(dimensions=["age"])
+    ValueFactory.create(indicator=indicator, breakdown="age:12-17|gender:women")
+    with pytest.raises(ValidationError):
+        services.dimension_member_delete(actor=staff, member=used)
+    assert DimensionMember.objects.filter(pk=used.pk).exists()
+    services.dimension_member_delete(actor=staff, member=member)
+    assert not DimensionMember.objects.filter(pk=member.pk).exists()
+    assert actions() == [
+        "measurement.dimension_member_add",
+        "measurement.dimension_member_rename",
+        "measurement.dimension_member_delete",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_member_whose_code_prefixes_a_used_one_is_not_in_use():
+    from collectif.measurement.selectors_setup import member_in_use
+
+    age = Dimension.objects.get(code="age")
+    short = DimensionMember.objects.create(dimension=age, code="12", name_en="12", name_fr="12")
+    ValueFactory.create(breakdown="age:12-17")
+    assert not member_in_use(short)
+    assert member_in_use(DimensionMember.objects.get(dimension=age, code="12-17"))
+
+
+@pytest.mark.django_db
+def test_validation_rules_compare_two_indicators_and_are_audited(staff):
+    matches, mentors = IndicatorFactory.create_batch(2)
+    fields = {
+        "operator": "<=",
+        "severity": ValidationRule.Severity.ERROR,
+        "message_en": "New matches cannot exceed active mentors.",
+        "message_fr": "Les nouveaux jumelages ne peuvent dépasser les personnes mentores.",
+    }
+    with pytest.raises(ValidationError) as raised:
+        services.validation_rule_create(
+            actor=staff, code="same", left=matches, right=matches, **fields
+        )
+    assert "right" in raised.value.error_dict
+    rule = services.validation_rule_create(
+        actor=staff, code="matches_mentors", left=matches, right=mentors, **fields
+    )
+    services.validation_rule_update(
+        actor=staff, rule=rule, severity=ValidationRule.Severity.WARNING
+    )
+    rule.refresh_from_db()
+    assert rule.severity == "warning"
+    assert actions() == [
+        "measurement.validation_rule_create",
+        "measurement.validation_rule_update",
+    ]
+    assert AuditEvent.objects.latest("pk").changes == {"severity": ["error", "warning"]}
+
+
+@pytest.mark.django_db
+def test_baseline_and_targets_are_saved_all_or_nothing(staff):
+    indicator = IndicatorFactory.create(unit=Indicator.Unit.PERCENT)
+    original = PlanVersionFactory.create(number=1)
+    revised = PlanVersionFactory.create(number=2)
+    y2025, y2026 = PeriodFactory.create(code="2025"), PeriodFactory.create(code="2026")
+    services.indicator_plan_set(
+        actor=staff,
+        indicator=indicator,
+        baseline_period=y2025,
+        baseline_value=Decimal(40),
+        baseline_source_en="Partner reports",
+        baseline_source_fr="Rapports des partenaires",
+        targets=[
+            services.TargetInput(original, y2026, Decimal(50)),
+            services.TargetInput(revised, y2026, Decimal(45)),
+        ],
+    )
+    assert Target.objects.count() == 2
+    baseline = Baseline.objects.get()
+    assert (baseline.value, getattr(baseline, "source_fr", None)) == (
+        Decimal(40),
+        "Rapports des partenaires",
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        services.indicator_plan_set(
+            actor=staff,
+            indicator=indicator,
+            baseline_period=y2025,
+            baseline_value=Decimal(42),
+            targets=[
+                services.TargetInput(original, y2026, Decimal(55)),
+                services.TargetInput(revised, y2026, Decimal(120), field="target_2_2026"),
+            ],
+        )
+    assert "target_2_2026" in raised.value.error_dict
+    assert Baseline.objects.get().value == Decimal(40)
+    assert sorted(Target.objects.values_list("value", flat=True)) == [45, 50]
+
+    services.indicator_plan_set(
+        actor=staff,
+        indicator=indicator,
+        baseline_period=None,
+        baseline_value=None,
+        targets=[services.TargetInput(original, y2026, None)],
+    )
+    assert not Baseline.objects.exists()
+    assert list(Target.objects.values_list("plan_version__number", flat=True)) == [2]
+    assert {"measurement.baseline_remove", "measurement.target_remove"} <= set(actions())
+
+
+@pytest.mark.django_db
+def test_a_baseline_needs_both_period_and_value(staff):
+    indicator = IndicatorFactory.create()
+    with pytest.raises(ValidationError) as raised:
+        services.indicator_plan_set(
+            actor=staff, indicator=indicator, baseline_period=None, baseline_value=Decimal(3)
+        )
+    assert "baseline_period" in raised.value.error_dict
+
+
+@pytest.mark.django_db
+def test_plan_versions_keep_one_original_and_one_current(staff):
+    first = services.plan_version_create(
+        actor=staff,
+        number=1,
+        name_en="Original plan",
+        name_fr="Plan d’origine",
+        adopted_on=date(2022, 1, 1),
+        is_original=True,
+        is_current=True,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.plan_version_create(
+            actor=staff,
+            number=2,
+            name_en="Another",
+            name_fr="Autre",
+            adopted_on=date(2024, 1, 1),
+            is_original=True,
+        )
+    assert "is_original" in raised.value.error_dict
+    second = services.plan_version_create(
+        actor=staff, number=2, name_en="Revised", name_fr="Révisé", adopted_on=date(2024, 1, 1)
+    )
+    services.plan_version_update(actor=staff, plan=second, is_current=True)
+    assert list(PlanVersion.objects.filter(is_current=True)) == [second]
+    first.refresh_from_db()
+    assert first.is_original and not first.is_current
+    assert actions()[-1] == "measurement.plan_version_update"
