@@ -315,7 +315,7 @@ def submission_approve(*, actor: Any, submission: Submission) -> Submission:
         comment="",
         action="measurement.submission_approve",
     )
-    rollups.rebuild_for_submission(submission)
+    rollups.apply_submission(submission, counted_before=False)
     return submission
 
 
@@ -363,7 +363,7 @@ def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Sub
         comment=reason,
         action="measurement.submission_reopen",
     )
-    rollups.rebuild_for_submission(submission)
+    rollups.apply_submission(submission, counted_before=True)
     return submission
 
 

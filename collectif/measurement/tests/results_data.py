@@ -39,7 +39,7 @@ def approve(
         )
         for (indicator, breakdown), value in values.items()
     )
-    rollups.rebuild_for_submission(submission)
+    rollups.apply_submission(submission, counted_before=False)
     return submission
 
 
