@@ -678,7 +678,7 @@ def approval_latency() -> None:
     figure(
         "approval: submission_approve()",
         ms(approved),
-        note="rebuilds the period's rollup slices from raw values",
+        note="applies the organisation's change to the rollups",
     )
     figure(
         "approval → scorecard shows the new total",
