@@ -159,12 +159,18 @@ def has_recognisable_header(headers: Iterable[str]) -> bool:
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]")
 _GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ,.]\d{3})+$")
+_NUMBER_CHARS = re.compile(r"[0-9., ]+")
+_DIGITS = re.compile(r"\d*")
+_GROUPING = {
+    separator: re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(separator)}\d{{3}})+")
+    for separator in " ,."
+}
 
 
 def _check_grouping(digits: str, separator: str) -> str:
     if separator not in digits:
         return digits
-    if not re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(separator)}\d{{3}})+", digits):
+    if not _GROUPING[separator].fullmatch(digits):
         raise ValueError(f"badly grouped thousands: {digits!r}")
     return digits.replace(separator, "")
 
@@ -186,6 +192,9 @@ def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
     raw = text.strip()
     if not raw:
         raise ValueError("empty")
+    if raw.isascii() and raw.isdigit():
+        # Most cells of a large file are plain whole numbers: skip the general path.
+        return Decimal(raw)
     body = raw.replace("\u2212", "-")
     if body.endswith("%"):
         body = body[:-1].rstrip()
@@ -202,7 +211,7 @@ def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
         body = body[1:]
     spaced = bool(_SPACES.search(body))
     body = _SPACES.sub(" ", body)
-    if not body or not re.fullmatch(r"[0-9., ]+", body):
+    if not body or not _NUMBER_CHARS.fullmatch(body):
         raise ValueError(f"not a number: {text!r}")
     if spaced:
         integer, _sep, fraction = body.rpartition("," if "," in body else ".")
@@ -223,7 +232,7 @@ def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
             integer, fraction = integer + fraction, ""
     else:
         integer, _sep, fraction = body.partition(".")
-    if not re.fullmatch(r"\d*", integer) or not re.fullmatch(r"\d*", fraction):
+    if not _DIGITS.fullmatch(integer) or not _DIGITS.fullmatch(fraction):
         raise ValueError(f"not a number: {text!r}")
     if not integer and not fraction:
         raise ValueError(f"not a number: {text!r}")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from collectif.core.formatting import format_number
 from collectif.measurement.breakdowns import make_key
-from collectif.measurement.cells import expected_cells
+from collectif.measurement.cells import expected_keys
 from collectif.measurement.models import (
     Dataset,
     Dimension,
@@ -35,7 +35,7 @@ MAX_DECIMALS = 6
 MAX_MAGNITUDE = Decimal(10) ** 14
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellValue:
     """One reported number; `row` is the file row it came from, when it came from a file."""
 
@@ -73,12 +73,14 @@ def _range_code(indicator: Indicator, value: Decimal) -> str | None:
     """Which range a value breaks, if any (checked for every cell, so kept cheap)."""
     if abs(value) >= MAX_MAGNITUDE:
         return "too_large"
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MAX_DECIMALS and value != value.to_integral():
-        return "too_precise"
+    whole = value == value.to_integral()
+    if not whole:
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+            return "too_precise"
     if value < 0:
         return "negative"
-    if indicator.unit == Indicator.Unit.COUNT and value != value.to_integral():
+    if not whole and indicator.unit == Indicator.Unit.COUNT:
         return "not_whole"
     if indicator.unit == Indicator.Unit.PERCENT and value > 100:
         return "percent_range"
@@ -222,7 +224,11 @@ class _RowReader:
         self.columns = columns
         self.cells: list[CellValue] = []
         self.problems: list[Problem] = []
-        self.first_row: dict[tuple[str, str], int] = {}
+        # Per indicator code, per breakdown: the row that gave the cell first. Nested
+        # dictionaries sharing the breakdown strings, rather than a tuple key per cell,
+        # keep a large file's bookkeeping small.
+        self.first_row: dict[str, dict[str, int]] = {}
+        self.member_keys: dict[int, str] = {}
 
     def header(self, index: int | None) -> str | None:
         if index is None:
@@ -264,9 +270,9 @@ class _RowReader:
         if problem is not None:
             self.problem(number, self.columns.value, *problem)
             return
-        breakdown = make_key({m.dimension.code: m.code for m in members})
-        key = (indicator.code, breakdown)
-        if key in self.first_row:
+        breakdown = self._breakdown(members)
+        first_rows = self.first_row.setdefault(indicator.code, {})
+        if breakdown in first_rows:
             self.problem(
                 number,
                 self.columns.code if self.columns.code is not None else self.columns.name,
@@ -276,14 +282,24 @@ class _RowReader:
                     "rows and delete the other."
                 )
                 % {
-                    "first": self.first_row[key],
+                    "first": first_rows[breakdown],
                     "second": number,
                     "cell": _describe(indicator, members),
                 },
             )
             return
-        self.first_row[key] = number
+        first_rows[breakdown] = number
         self.cells.append(CellValue(indicator.code, breakdown, value, row=number))
+
+    def _breakdown(self, members: list[DimensionMember]) -> str:
+        """The key of a row's members; a lone member's key is built once per file."""
+        if len(members) != 1:
+            return make_key({m.dimension.code: m.code for m in members})
+        member = members[0]
+        key = self.member_keys.get(member.pk)
+        if key is None:
+            key = self.member_keys[member.pk] = make_key({member.dimension.code: member.code})
+        return key
 
     def _indicator(self, number: int, code: str, name: str) -> Indicator | None:
         catalogue = self.catalogue
@@ -477,7 +493,19 @@ def _compare(left: Decimal, operator: str, right: Decimal) -> bool:
     return left == right
 
 
-def _consistency(indicator: Indicator, values: dict[str, CellValue]) -> list[Problem]:
+def _member_keys(dimension: Dimension, cache: dict[int, list[str]]) -> list[str]:
+    """The breakdown keys of a dimension's members, built once per check."""
+    keys = cache.get(dimension.pk)
+    if keys is None:
+        keys = cache[dimension.pk] = [
+            make_key({dimension.code: m.code}) for m in dimension.members.all()
+        ]
+    return keys
+
+
+def _consistency(
+    indicator: Indicator, values: dict[str, CellValue], keys: dict[int, list[str]]
+) -> list[Problem]:
     """Parts against the total, for each dimension whose members add up to it."""
     problems: list[Problem] = []
     total = values.get("")
@@ -486,11 +514,7 @@ def _consistency(indicator: Indicator, values: dict[str, CellValue]) -> list[Pro
     for dimension in indicator.dimensions.all():
         if not dimension.adds_up:
             continue
-        parts = [
-            values[key]
-            for key in (make_key({dimension.code: m.code}) for m in dimension.members.all())
-            if key in values
-        ]
+        parts = [values[key] for key in _member_keys(dimension, keys) if key in values]
         if not parts:
             continue
         every = len(parts) == len(dimension.members.all())
@@ -558,13 +582,18 @@ def _rule_problems(
 
 
 def validate_cells(
-    cells: list[CellValue], dataset: Dataset, *, require_complete: bool
+    cells: list[CellValue],
+    dataset: Dataset,
+    *,
+    require_complete: bool,
+    expected: dict[str, dict[str, bool]] | None = None,
 ) -> list[Problem]:
     """Every problem with these cells for this dataset, errors and warnings.
 
     Ranges by unit always; required totals only when `require_complete` (a draft may be
     saved half done); parts against totals as each indicator's consistency says; the
     active rules whose two indicators both have a value on the same breakdown.
+    `expected` is `cells.expected_keys(dataset)`, when the caller already has it.
     """
     indicators = _dataset_indicators(dataset)
     problems: list[Problem] = []
@@ -586,23 +615,24 @@ def validate_cells(
                 )
             )
     if require_complete:
-        for expected in expected_cells(dataset):
-            if expected.required and expected.breakdown not in by_indicator.get(
-                expected.indicator.code, {}
-            ):
-                problems.append(
-                    Problem(
-                        message=_(
-                            "%(indicator)s: the total is required. Write it before you "
-                            "submit (0 if there were none)."
+        for code, breakdowns in (expected or expected_keys(dataset)).items():
+            given = by_indicator.get(code, {})
+            for breakdown, required in breakdowns.items():
+                if required and breakdown not in given:
+                    problems.append(
+                        Problem(
+                            message=_(
+                                "%(indicator)s: the total is required. Write it before you "
+                                "submit (0 if there were none)."
+                            )
+                            % {"indicator": indicators[code].name},
+                            column=cell_column(code, breakdown),
+                            code="required",
                         )
-                        % {"indicator": expected.indicator.name},
-                        column=cell_column(expected.indicator.code, expected.breakdown),
-                        code="required",
                     )
-                )
+    member_keys: dict[int, list[str]] = {}
     for code, values in by_indicator.items():
-        problems.extend(_consistency(indicators[code], values))
+        problems.extend(_consistency(indicators[code], values, member_keys))
     rules = ValidationRule.objects.filter(
         is_active=True, left__code__in=by_indicator, right__code__in=by_indicator
     ).select_related("left", "right")

@@ -3,12 +3,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement import services
 from collectif.measurement.models import (
     Baseline,
+    DatasetIndicator,
     Indicator,
     Rollup,
     Submission,
@@ -372,3 +374,38 @@ def test_plan_version_factory_builds_the_original_plan():
 def test_submission_factory_assigns_the_dataset():
     submission = SubmissionFactory.create()
     assert submission.dataset.organisations.filter(pk=submission.organisation_id).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_writes_the_same_rows_as_bulk_create(setup):
+    """PostgreSQL saves values with COPY; the rows must be those bulk_create writes."""
+    budget = IndicatorFactory.create(
+        code="budget", unit=Indicator.Unit.DOLLARS, decimals=2, dimensions=["age"]
+    )
+    DatasetIndicator.objects.create(dataset=setup["dataset"], indicator=budget, position=1)
+    cells = [
+        cell("served", "", 99_999_999_999_999),
+        cell("served", "age:12-17", 99_999_999_999_000),
+        cell("served", "age:6-11", 0),
+        cell("budget", "", "1234.567891"),
+        cell("budget", "age:18-24", "1234.567891"),
+        cell("budget", "age:6-11", "0.000000"),
+        CellValue("budget", "age:12-17", Decimal("0E+2")),
+    ]
+    send(setup, [cell("served", "", 7)], submit=False)
+    send(setup, cells, submit=False)
+    columns = ("submission", "indicator", "organisation", "period", "breakdown", "value")
+    copied = sorted(Value.objects.values_list(*columns))
+    Value.objects.all().delete()
+    indicators = {"served": setup["indicator"].pk, "budget": budget.pk}
+    services._insert_values(setup["submission"], cells, indicators)
+    inserted = sorted(Value.objects.values_list(*columns))
+    assert copied == inserted
+    assert len(copied) == len(cells)
+    assert {(row[4], row[5]) for row in copied if row[1] == budget.pk} == {
+        ("", Decimal("1234.567891")),
+        ("age:18-24", Decimal("1234.567891")),
+        ("age:6-11", Decimal(0)),
+        ("age:12-17", Decimal(0)),
+    }

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from collectif.measurement.models import Indicator, ValidationRule
+from collectif.measurement.cells import expected_cells, expected_keys
+from collectif.measurement.models import DatasetIndicator, Indicator, ValidationRule
 from collectif.measurement.parsing import read_table
 from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory
 from collectif.measurement.validation import (
@@ -320,3 +321,27 @@ def test_problems_found_on_cells_from_a_file_keep_their_row():
     )
     assert problems == []
     assert only(validate_cells(cells, dataset, require_complete=False)).row == 2
+
+
+@pytest.mark.django_db
+def test_expected_keys_are_the_expected_cells_as_lookups():
+    served = IndicatorFactory.create(dimensions=["age", "gender"])
+    budget = IndicatorFactory.create(unit=Indicator.Unit.DOLLARS, dimensions=["age"])
+    dataset = DatasetFactory.create(indicators=[served, budget])
+    DatasetIndicator.objects.filter(indicator=budget).update(required=False)
+    keys = expected_keys(dataset)
+    assert [(code, list(breakdowns.items())) for code, breakdowns in keys.items()] == [
+        (
+            code,
+            [
+                (c.breakdown, c.required)
+                for c in expected_cells(dataset)
+                if c.indicator.code == code
+            ],
+        )
+        for code in (served.code, budget.code)
+    ]
+    assert keys[served.code][""] is True
+    assert keys[budget.code][""] is False
+    assert keys[budget.code]["age:12-17"] is False
+    assert len(keys[served.code]) == 1 + 3 + 4
