@@ -385,8 +385,15 @@ class Value(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    # Organisation and period repeat the submission's own (constrained) keys so that
+    # aggregation needs no join; the database does not check them a second time on
+    # every row of an import (decision 0015).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     breakdown = models.CharField(max_length=200, blank=True, default="")
     value = models.DecimalField(max_digits=20, decimal_places=6)
 
