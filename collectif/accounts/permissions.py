@@ -7,6 +7,7 @@ kept on the user object, so checking several rules on one page costs one query.
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from collectif.accounts.models import Membership, Role
 
@@ -63,6 +64,12 @@ def is_steward_of(user: Any, organisation: Any) -> bool:
     if organisation is None:
         return False
     return organisation.pk in organisations_acting_for(user, Role.STEWARD)
+
+
+def require_backbone_staff(actor: Any) -> None:
+    """The services' guard: backbone staff, or the system itself (no actor: CLI, demo)."""
+    if actor is not None and not is_backbone_staff(actor):
+        raise PermissionDenied
 
 
 rules.add_perm("accounts.invite", is_backbone_staff)

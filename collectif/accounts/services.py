@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from collectif.accounts import selectors
 from collectif.accounts.models import ApiToken, Invitation, Membership, Role, User
+from collectif.accounts.permissions import require_backbone_staff
 from collectif.accounts.selectors import hash_secret
 from collectif.core.services import audit_record, enqueue_on_commit
 from collectif.ecosystem.models import Organisation
@@ -40,11 +41,6 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoke", target=token)
     return token
-
-
-def _require_staff(actor: Any) -> None:
-    if not actor.has_perm("accounts.invite"):
-        raise PermissionDenied
 
 
 def invitation_secret(invitation: Invitation) -> str:
@@ -75,7 +71,7 @@ def invitation_create(
     *, actor: Any, email: str, organisation: Organisation, role: str, language: str
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail; the link's secret is returned, only its hash is kept."""
-    _require_staff(actor)
+    require_backbone_staff(actor)
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if role not in Role.values:
@@ -119,7 +115,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation, str]:
     """Send again with a new link and a new expiry; the old link stops working."""
-    _require_staff(actor)
+    require_backbone_staff(actor)
     status = selectors.invitation_status(invitation)
     if status == "accepted":
         raise ValidationError(_("This invitation was already accepted."))
@@ -150,7 +146,7 @@ def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation
 @transaction.atomic
 def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     """Withdraw an invitation that has not been accepted; its link stops working."""
-    _require_staff(actor)
+    require_backbone_staff(actor)
     status = selectors.invitation_status(invitation)
     if status == "accepted":
         raise ValidationError(_("This invitation was already accepted and cannot be withdrawn."))
@@ -237,7 +233,7 @@ def invitation_accept(
 @transaction.atomic
 def membership_remove(*, actor: Any, membership: Membership) -> None:
     """Take a role away; the person's account stays, with their other roles."""
-    _require_staff(actor)
+    require_backbone_staff(actor)
     if membership.user_id == actor.pk and membership.role == Role.STAFF:
         raise ValidationError(
             _("You cannot remove your own staff role. Ask another staff member to do it.")

@@ -21,7 +21,7 @@ from collectif.measurement.models import (
     Period,
     ValidationRule,
 )
-from collectif.measurement.services import TargetInput
+from collectif.measurement.services_setup import TargetInput
 
 LARGEST = Decimal(10) ** 14
 CODE_HINT = _(

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from collectif.accounts.permissions import require_backbone_staff
 from collectif.core.models import Job
 from collectif.core.services import audit_record, diff_fields, enqueue_on_commit, job_create
 from collectif.measurement.models import Dataset, Indicator, Period
@@ -12,17 +12,12 @@ from collectif.measurement.models import Dataset, Indicator, Period
 REMINDER_JOB = "measurement.completeness_reminders"
 
 
-def _require_staff(actor: Any) -> None:
-    if not actor.has_perm("measurement.manage"):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def indicator_story_update(
     *, actor: Any, indicator: Indicator, story_en: str, story_fr: str
 ) -> Indicator:
     """Staff tell what they have learned about the curve, in both languages."""
-    _require_staff(actor)
+    require_backbone_staff(actor)
     before = {field: getattr(indicator, field, "") or "" for field in ("story_en", "story_fr")}
     after = {"story_en": story_en.strip(), "story_fr": story_fr.strip()}
     changes = diff_fields(before, after)
@@ -46,7 +41,7 @@ def completeness_reminders_send(
     """
     from collectif.measurement.tasks import completeness_reminders
 
-    _require_staff(actor)
+    require_backbone_staff(actor)
     params = {"period": period.code, "dataset": dataset.code if dataset else ""}
     job = job_create(kind=REMINDER_JOB, actor=actor, params=params)
     audit_record(actor=actor, action="measurement.reminders_send", target=period, changes=params)

@@ -20,7 +20,7 @@ from rules.contrib.views import permission_required
 
 from collectif.core.formatting import format_number
 from collectif.measurement import selectors_setup as selectors
-from collectif.measurement import services
+from collectif.measurement import services_setup
 from collectif.measurement.forms_setup import (
     AssignmentForm,
     DatasetForm,
@@ -99,7 +99,7 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         dimensions, fields = _indicator_fields(form)
         try:
-            indicator = services.indicator_create(
+            indicator = services_setup.indicator_create(
                 actor=request.user,
                 code=form.cleaned_data["code"],
                 dimensions=dimensions,
@@ -123,7 +123,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         dimensions, fields = _indicator_fields(form)
         try:
-            services.indicator_update(
+            services_setup.indicator_update(
                 actor=request.user, indicator=form.instance, dimensions=dimensions, **fields
             )
         except ValidationError as error:
@@ -184,7 +184,7 @@ def indicator_plan(request: HttpRequest, code: str) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         try:
-            services.indicator_plan_set(
+            services_setup.indicator_plan_set(
                 actor=request.user,
                 indicator=indicator,
                 baseline_period=form.cleaned_data["baseline_period"],
@@ -224,7 +224,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
     form = PeriodCreateForm(_posted(request))
     if form.is_bound and form.is_valid():
         try:
-            period = services.period_create(actor=request.user, **form.cleaned_data)
+            period = services_setup.period_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error, fallback="code")
         else:
@@ -246,7 +246,7 @@ def period_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         try:
-            services.period_update(actor=request.user, period=period, **form.cleaned_data)
+            services_setup.period_update(actor=request.user, period=period, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error, fallback="deadline")
         else:
@@ -261,7 +261,7 @@ def period_edit(request: HttpRequest, code: str) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_POST
 def period_next_quarters(request: HttpRequest) -> HttpResponse:
-    created = services.period_create_next_quarters(actor=request.user)
+    created = services_setup.period_create_next_quarters(actor=request.user)
     if created:
         messages.success(
             request,
@@ -302,7 +302,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         fields.pop("code")
         try:
-            dataset = services.dataset_create(
+            dataset = services_setup.dataset_create(
                 actor=request.user,
                 code=form.cleaned_data["code"],
                 indicators=[indicator for indicator, _required in items],
@@ -328,7 +328,7 @@ def dataset_edit(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         try:
-            services.dataset_update(
+            services_setup.dataset_update(
                 actor=request.user, dataset=form.instance, items=form.items(), **fields
             )
         except ValidationError as error:
@@ -360,7 +360,7 @@ def dataset_organisations(request: HttpRequest, code: str) -> HttpResponse:
         if sector_form.is_bound:
             if sector_form.is_valid():
                 chosen = sector_form.cleaned_data["sector"]
-                added, _removed = services.dataset_assignment_change(
+                added, _removed = services_setup.dataset_assignment_change(
                     actor=request.user,
                     dataset=dataset,
                     assign=selectors.organisations_for_assignment(sector=chosen),
@@ -376,7 +376,7 @@ def dataset_organisations(request: HttpRequest, code: str) -> HttpResponse:
             form = AssignmentForm(request.POST)
             if form.is_valid():
                 ticked = set(form.cleaned_data["organisations"])
-                added, removed = services.dataset_assignment_change(
+                added, removed = services_setup.dataset_assignment_change(
                     actor=request.user,
                     dataset=dataset,
                     assign=ticked,
@@ -429,7 +429,7 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
     form = MemberForm(_posted(request))
     if form.is_bound and form.is_valid():
         try:
-            member = services.dimension_member_add(
+            member = services_setup.dimension_member_add(
                 actor=request.user, dimension=dimension, **form.cleaned_data
             )
         except ValidationError as error:
@@ -457,7 +457,9 @@ def member_rename(request: HttpRequest, code: str, member: str) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         try:
-            services.dimension_member_rename(actor=request.user, member=found, **form.cleaned_data)
+            services_setup.dimension_member_rename(
+                actor=request.user, member=found, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -477,7 +479,7 @@ def member_delete(request: HttpRequest, code: str, member: str) -> HttpResponse:
     found = selectors.member_for_setup(dimension=code, code=member)
     in_use = found.dimension.is_province or selectors.member_in_use(found)
     if request.method == "POST" and not in_use:
-        services.dimension_member_delete(actor=request.user, member=found)
+        services_setup.dimension_member_delete(actor=request.user, member=found)
         messages.success(request, _("%(member)s was deleted.") % {"member": found.name})
         return redirect("measurement:setup_dimensions")
     return render(
@@ -507,7 +509,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
     form = RuleForm(_posted(request))
     if form.is_bound and form.is_valid():
         try:
-            services.validation_rule_create(
+            services_setup.validation_rule_create(
                 actor=request.user, code=form.cleaned_data["code"], **_rule_fields(form)
             )
         except ValidationError as error:
@@ -524,7 +526,7 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = RuleForm(_posted(request), instance=selectors.rule_for_setup(code=code))
     if form.is_bound and form.is_valid():
         try:
-            services.validation_rule_update(
+            services_setup.validation_rule_update(
                 actor=request.user, rule=form.instance, **_rule_fields(form)
             )
         except ValidationError as error:
@@ -558,7 +560,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["notes"] = data.pop("notes_en")
         try:
-            plan = services.plan_version_create(actor=request.user, **data)
+            plan = services_setup.plan_version_create(actor=request.user, **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -574,7 +576,7 @@ def plan_edit(request: HttpRequest, number: int) -> HttpResponse:
     form = PlanForm(_posted(request), initial=PlanForm.initial_for(plan))
     if form.is_bound and form.is_valid():
         try:
-            services.plan_version_update(actor=request.user, plan=plan, **form.cleaned_data)
+            services_setup.plan_version_update(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

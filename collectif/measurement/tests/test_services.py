@@ -7,7 +7,7 @@ from django.db import connection
 
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import services
+from collectif.measurement import services, services_setup
 from collectif.measurement.models import (
     Baseline,
     DatasetIndicator,
@@ -295,8 +295,8 @@ def test_reference_data_services_are_for_staff_and_audited():
     staff = backbone_staff()
     steward = steward_of(OrganisationFactory.create())
     with pytest.raises(PermissionDenied):
-        services.period_create(actor=steward, code="2026Q2")
-    period = services.period_create(
+        services_setup.period_create(actor=steward, code="2026Q2")
+    period = services_setup.period_create(
         actor=staff, code="2026q2", opens_on=date(2026, 7, 1), deadline=date(2026, 7, 31)
     )
     assert (period.code, period.start, period.end) == (
@@ -304,7 +304,7 @@ def test_reference_data_services_are_for_staff_and_audited():
         date(2026, 4, 1),
         date(2026, 6, 30),
     )
-    indicator = services.indicator_create(
+    indicator = services_setup.indicator_create(
         actor=staff,
         code="mentors",
         name_en="Active mentors",
@@ -313,10 +313,10 @@ def test_reference_data_services_are_for_staff_and_audited():
         dimensions=["province"],
     )
     assert [d.code for d in indicator.dimensions.all()] == ["province"]
-    services.indicator_update(actor=staff, indicator=indicator, is_published=True)
+    services_setup.indicator_update(actor=staff, indicator=indicator, is_published=True)
     indicator.refresh_from_db()
     assert indicator.is_published
-    dataset = services.dataset_create(
+    dataset = services_setup.dataset_create(
         actor=staff,
         code="quarterly",
         name_en="Quarterly",
@@ -324,12 +324,12 @@ def test_reference_data_services_are_for_staff_and_audited():
         indicators=[indicator],
     )
     organisation = OrganisationFactory.create()
-    services.dataset_assign(actor=staff, dataset=dataset, organisations=[organisation])
+    services_setup.dataset_assign(actor=staff, dataset=dataset, organisations=[organisation])
     assert list(dataset.organisations.all()) == [organisation]
-    services.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(5))
-    services.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(6))
+    services_setup.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(5))
+    services_setup.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(6))
     assert Baseline.objects.get().value == Decimal(6)
-    plan = services.plan_version_create(
+    plan = services_setup.plan_version_create(
         actor=staff,
         number=1,
         name_en="Original plan",
@@ -338,7 +338,7 @@ def test_reference_data_services_are_for_staff_and_audited():
         is_original=True,
         is_current=True,
     )
-    revised = services.plan_version_create(
+    revised = services_setup.plan_version_create(
         actor=staff,
         number=2,
         name_en="Revised plan",
@@ -348,7 +348,7 @@ def test_reference_data_services_are_for_staff_and_audited():
     )
     plan.refresh_from_db()
     assert not plan.is_current and revised.is_current
-    services.target_set(
+    services_setup.target_set(
         actor=staff, plan_version=plan, indicator=indicator, period=period, value=Decimal(9)
     )
     assert Target.objects.get().value == Decimal(9)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from collectif.agenda.models import PlanVersion
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import rollups, services
+from collectif.measurement import rollups, services_setup
 from collectif.measurement.models import (
     Baseline,
     DatasetIndicator,
@@ -69,24 +69,26 @@ def test_every_new_setup_service_refuses_people_who_are_not_staff(steward):
     member = DimensionMember.objects.filter(dimension__code="age").earliest("pk")
     plan = PlanVersionFactory.create(number=1)
     calls = [
-        lambda: services.period_update(actor=steward, period=period, opens_on=None, deadline=None),
-        lambda: services.period_create_next_quarters(actor=steward),
-        lambda: services.dataset_update(actor=steward, dataset=dataset, is_active=False),
-        lambda: services.dataset_assignment_change(
+        lambda: services_setup.period_update(
+            actor=steward, period=period, opens_on=None, deadline=None
+        ),
+        lambda: services_setup.period_create_next_quarters(actor=steward),
+        lambda: services_setup.dataset_update(actor=steward, dataset=dataset, is_active=False),
+        lambda: services_setup.dataset_assignment_change(
             actor=steward, dataset=dataset, assign=[], unassign=[]
         ),
-        lambda: services.dimension_member_add(
+        lambda: services_setup.dimension_member_add(
             actor=steward,
             dimension=Dimension.objects.get(code="age"),
             code="25-29",
             name_en="25 to 29",
             name_fr="25 à 29 ans",
         ),
-        lambda: services.dimension_member_rename(
+        lambda: services_setup.dimension_member_rename(
             actor=steward, member=member, name_en="x", name_fr="y"
         ),
-        lambda: services.dimension_member_delete(actor=steward, member=member),
-        lambda: services.validation_rule_create(
+        lambda: services_setup.dimension_member_delete(actor=steward, member=member),
+        lambda: services_setup.validation_rule_create(
             actor=steward,
             code="rule",
             left=indicator,
@@ -95,10 +97,10 @@ def test_every_new_setup_service_refuses_people_who_are_not_staff(steward):
             message_en="m",
             message_fr="m",
         ),
-        lambda: services.indicator_plan_set(
+        lambda: services_setup.indicator_plan_set(
             actor=steward, indicator=indicator, baseline_period=None, baseline_value=None
         ),
-        lambda: services.plan_version_update(actor=steward, plan=plan, is_current=True),
+        lambda: services_setup.plan_version_update(actor=steward, plan=plan, is_current=True),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):
@@ -122,7 +124,7 @@ def test_changing_how_an_indicator_combines_rebuilds_its_rollups_in_the_same_cha
     canada = Rollup.objects.get(indicator=rate, period=period, region="CA", member="")
     assert (canada.total, canada.weight) == (Decimal(140), Decimal(0))
 
-    services.indicator_update(
+    services_setup.indicator_update(
         actor=staff,
         indicator=rate,
         aggregation=Indicator.Aggregation.WEIGHTED_MEAN,
@@ -144,7 +146,7 @@ def test_changing_an_indicators_dimensions_rebuilds_stale_rollups_and_is_audited
     approved_value(served, OrganisationFactory.create(), period, 40)
     Rollup.objects.create(indicator=served, period=period, region="CA", total=999, count=1)
 
-    services.indicator_update(actor=staff, indicator=served, dimensions=["age"])
+    services_setup.indicator_update(actor=staff, indicator=served, dimensions=["age"])
 
     assert Rollup.objects.get(indicator=served, period=period, region="CA").total == Decimal(40)
     event = AuditEvent.objects.get(action="measurement.indicator_update")
@@ -156,7 +158,7 @@ def test_changing_only_the_name_leaves_rollups_alone(staff):
     served = IndicatorFactory.create(code="served")
     period = PeriodFactory.create(code="2026Q1")
     Rollup.objects.create(indicator=served, period=period, region="CA", total=999, count=1)
-    services.indicator_update(actor=staff, indicator=served, name_en="Youth served")
+    services_setup.indicator_update(actor=staff, indicator=served, name_en="Youth served")
     assert Rollup.objects.get(indicator=served).total == Decimal(999)
     assert "rollups_rebuilt" not in AuditEvent.objects.get().changes
 
@@ -165,7 +167,7 @@ def test_changing_only_the_name_leaves_rollups_alone(staff):
 def test_an_invalid_indicator_change_writes_nothing(staff):
     rate = IndicatorFactory.create(code="rate")
     with pytest.raises(ValidationError) as raised:
-        services.indicator_update(
+        services_setup.indicator_update(
             actor=staff, indicator=rate, aggregation=Indicator.Aggregation.WEIGHTED_MEAN
         )
     assert "weight_indicator" in raised.value.error_dict
@@ -176,19 +178,19 @@ def test_an_invalid_indicator_change_writes_nothing(staff):
 
 @pytest.mark.django_db
 def test_periods_refuse_duplicates_and_bad_codes_and_windows_move(staff):
-    services.period_create(actor=staff, code="2026Q1")
+    services_setup.period_create(actor=staff, code="2026Q1")
     with pytest.raises(ValidationError) as raised:
-        services.period_create(actor=staff, code="2026q1")
+        services_setup.period_create(actor=staff, code="2026q1")
     assert "2026Q1 already exists" in raised.value.error_dict["code"][0].messages[0]
     with pytest.raises(ValidationError) as raised:
-        services.period_create(actor=staff, code="spring")
+        services_setup.period_create(actor=staff, code="spring")
     assert "is not a period" in raised.value.error_dict["code"][0].messages[0]
     period = Period.objects.get(code="2026Q1")
     with pytest.raises(ValidationError):
-        services.period_update(
+        services_setup.period_update(
             actor=staff, period=period, opens_on=date(2026, 5, 1), deadline=date(2026, 4, 1)
         )
-    services.period_update(
+    services_setup.period_update(
         actor=staff, period=period, opens_on=date(2026, 3, 20), deadline=date(2026, 4, 30)
     )
     period.refresh_from_db()
@@ -198,11 +200,11 @@ def test_periods_refuse_duplicates_and_bad_codes_and_windows_move(staff):
 
 @pytest.mark.django_db
 def test_the_next_four_quarters_are_created_once(staff):
-    created = services.period_create_next_quarters(actor=staff, today=date(2026, 11, 5))
+    created = services_setup.period_create_next_quarters(actor=staff, today=date(2026, 11, 5))
     assert [p.code for p in created] == ["2026Q4", "2027Q1", "2027Q2", "2027Q3"]
     q4 = Period.objects.get(code="2026Q4")
     assert (q4.opens_on, q4.deadline) == (date(2026, 12, 17), date(2027, 1, 30))
-    again = services.period_create_next_quarters(actor=staff, today=date(2026, 11, 5))
+    again = services_setup.period_create_next_quarters(actor=staff, today=date(2026, 11, 5))
     assert again == []
     assert Period.objects.count() == 4
 
@@ -211,7 +213,7 @@ def test_the_next_four_quarters_are_created_once(staff):
 def test_a_dataset_update_replaces_its_indicators_in_order(staff):
     first, second, third = IndicatorFactory.create_batch(3)
     dataset = DatasetFactory.create(indicators=[first, second])
-    services.dataset_update(
+    services_setup.dataset_update(
         actor=staff, dataset=dataset, items=[(third, True), (first, False)], name_en="Renamed"
     )
     items = list(
@@ -228,12 +230,12 @@ def test_a_dataset_update_replaces_its_indicators_in_order(staff):
 def test_assignment_changes_add_and_remove_only_what_differs(staff):
     kept, removed, added = OrganisationFactory.create_batch(3)
     dataset = DatasetFactory.create(organisations=[kept, removed])
-    counts = services.dataset_assignment_change(
+    counts = services_setup.dataset_assignment_change(
         actor=staff, dataset=dataset, assign=[kept, added], unassign=[removed]
     )
     assert counts == (1, 1)
     assert set(dataset.organisations.all()) == {kept, added}
-    assert services.dataset_assignment_change(
+    assert services_setup.dataset_assignment_change(
         actor=staff, dataset=dataset, assign=[kept], unassign=[]
     ) == (0, 0)
     assert actions() == ["measurement.dataset_assignment_change"]
@@ -242,24 +244,24 @@ def test_assignment_changes_add_and_remove_only_what_differs(staff):
 @pytest.mark.django_db
 def test_members_are_added_renamed_and_deleted_only_when_unused(staff):
     age = Dimension.objects.get(code="age")
-    member = services.dimension_member_add(
+    member = services_setup.dimension_member_add(
         actor=staff, dimension=age, code="25-29", name_en="25 to 29", name_fr="25 à 29 ans"
     )
     assert member.position > 1
     with pytest.raises(ValidationError) as raised:
-        services.dimension_member_add(
+        services_setup.dimension_member_add(
             actor=staff, dimension=age, code="25-29", name_en="Again", name_fr="Encore"
         )
     assert "code" in raised.value.error_dict
     with pytest.raises(ValidationError):
-        services.dimension_member_add(
+        services_setup.dimension_member_add(
             actor=staff,
             dimension=Dimension.objects.get(code="province"),
             code="XX",
             name_en="X",
             name_fr="X",
         )
-    services.dimension_member_rename(
+    services_setup.dimension_member_rename(
         actor=staff, member=member, name_en="25 to 29 years", name_fr="25 à 29 ans"
     )
     member.refresh_from_db()
@@ -269,9 +271,9 @@ def test_members_are_added_renamed_and_deleted_only_when_unused(staff):
     indicator = IndicatorFactory.create(dimensions=["age"])
     ValueFactory.create(indicator=indicator, breakdown="age:12-17|gender:women")
     with pytest.raises(ValidationError):
-        services.dimension_member_delete(actor=staff, member=used)
+        services_setup.dimension_member_delete(actor=staff, member=used)
     assert DimensionMember.objects.filter(pk=used.pk).exists()
-    services.dimension_member_delete(actor=staff, member=member)
+    services_setup.dimension_member_delete(actor=staff, member=member)
     assert not DimensionMember.objects.filter(pk=member.pk).exists()
     assert actions() == [
         "measurement.dimension_member_add",
@@ -301,14 +303,14 @@ def test_validation_rules_compare_two_indicators_and_are_audited(staff):
         "message_fr": "Les nouveaux jumelages ne peuvent dépasser les personnes mentores.",
     }
     with pytest.raises(ValidationError) as raised:
-        services.validation_rule_create(
+        services_setup.validation_rule_create(
             actor=staff, code="same", left=matches, right=matches, **fields
         )
     assert "right" in raised.value.error_dict
-    rule = services.validation_rule_create(
+    rule = services_setup.validation_rule_create(
         actor=staff, code="matches_mentors", left=matches, right=mentors, **fields
     )
-    services.validation_rule_update(
+    services_setup.validation_rule_update(
         actor=staff, rule=rule, severity=ValidationRule.Severity.WARNING
     )
     rule.refresh_from_db()
@@ -326,7 +328,7 @@ def test_baseline_and_targets_are_saved_all_or_nothing(staff):
     original = PlanVersionFactory.create(number=1)
     revised = PlanVersionFactory.create(number=2)
     y2025, y2026 = PeriodFactory.create(code="2025"), PeriodFactory.create(code="2026")
-    services.indicator_plan_set(
+    services_setup.indicator_plan_set(
         actor=staff,
         indicator=indicator,
         baseline_period=y2025,
@@ -334,8 +336,8 @@ def test_baseline_and_targets_are_saved_all_or_nothing(staff):
         baseline_source_en="Partner reports",
         baseline_source_fr="Rapports des partenaires",
         targets=[
-            services.TargetInput(original, y2026, Decimal(50)),
-            services.TargetInput(revised, y2026, Decimal(45)),
+            services_setup.TargetInput(original, y2026, Decimal(50)),
+            services_setup.TargetInput(revised, y2026, Decimal(45)),
         ],
     )
     assert Target.objects.count() == 2
@@ -346,26 +348,26 @@ def test_baseline_and_targets_are_saved_all_or_nothing(staff):
     )
 
     with pytest.raises(ValidationError) as raised:
-        services.indicator_plan_set(
+        services_setup.indicator_plan_set(
             actor=staff,
             indicator=indicator,
             baseline_period=y2025,
             baseline_value=Decimal(42),
             targets=[
-                services.TargetInput(original, y2026, Decimal(55)),
-                services.TargetInput(revised, y2026, Decimal(120), field="target_2_2026"),
+                services_setup.TargetInput(original, y2026, Decimal(55)),
+                services_setup.TargetInput(revised, y2026, Decimal(120), field="target_2_2026"),
             ],
         )
     assert "target_2_2026" in raised.value.error_dict
     assert Baseline.objects.get().value == Decimal(40)
     assert sorted(Target.objects.values_list("value", flat=True)) == [45, 50]
 
-    services.indicator_plan_set(
+    services_setup.indicator_plan_set(
         actor=staff,
         indicator=indicator,
         baseline_period=None,
         baseline_value=None,
-        targets=[services.TargetInput(original, y2026, None)],
+        targets=[services_setup.TargetInput(original, y2026, None)],
     )
     assert not Baseline.objects.exists()
     assert list(Target.objects.values_list("plan_version__number", flat=True)) == [2]
@@ -376,7 +378,7 @@ def test_baseline_and_targets_are_saved_all_or_nothing(staff):
 def test_a_baseline_needs_both_period_and_value(staff):
     indicator = IndicatorFactory.create()
     with pytest.raises(ValidationError) as raised:
-        services.indicator_plan_set(
+        services_setup.indicator_plan_set(
             actor=staff, indicator=indicator, baseline_period=None, baseline_value=Decimal(3)
         )
     assert "baseline_period" in raised.value.error_dict
@@ -384,7 +386,7 @@ def test_a_baseline_needs_both_period_and_value(staff):
 
 @pytest.mark.django_db
 def test_plan_versions_keep_one_original_and_one_current(staff):
-    first = services.plan_version_create(
+    first = services_setup.plan_version_create(
         actor=staff,
         number=1,
         name_en="Original plan",
@@ -394,7 +396,7 @@ def test_plan_versions_keep_one_original_and_one_current(staff):
         is_current=True,
     )
     with pytest.raises(ValidationError) as raised:
-        services.plan_version_create(
+        services_setup.plan_version_create(
             actor=staff,
             number=2,
             name_en="Another",
@@ -403,10 +405,10 @@ def test_plan_versions_keep_one_original_and_one_current(staff):
             is_original=True,
         )
     assert "is_original" in raised.value.error_dict
-    second = services.plan_version_create(
+    second = services_setup.plan_version_create(
         actor=staff, number=2, name_en="Revised", name_fr="Révisé", adopted_on=date(2024, 1, 1)
     )
-    services.plan_version_update(actor=staff, plan=second, is_current=True)
+    services_setup.plan_version_update(actor=staff, plan=second, is_current=True)
     assert list(PlanVersion.objects.filter(is_current=True)) == [second]
     first.refresh_from_db()
     assert first.is_original and not first.is_current
