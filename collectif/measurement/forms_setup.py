@@ -305,29 +305,6 @@ class IndicatorSearchForm(forms.Form):
     )
 
 
-class PeriodCreateForm(forms.Form):
-    code = forms.CharField(
-        label=_("Period code"),
-        max_length=20,
-        help_text=_(
-            "A year (2026), a fiscal year (FY2026), a quarter (2026Q1) or a month (2026-03). "
-            "The start and end dates follow from the code."
-        ),
-    )
-    opens_on = forms.DateField(
-        label=_("Submissions open"),
-        required=False,
-        widget=_date(),
-        help_text=_("The first day partners can send their data."),
-    )
-    deadline = forms.DateField(
-        label=_("Deadline"),
-        required=False,
-        widget=_date(),
-        help_text=_("After this day, partners that have not reported are shown as late."),
-    )
-
-
 class PeriodWindowForm(forms.Form):
     opens_on = forms.DateField(
         label=_("Submissions open"),
@@ -341,6 +318,18 @@ class PeriodWindowForm(forms.Form):
         widget=_date(),
         help_text=_("After this day, partners that have not reported are shown as late."),
     )
+
+
+class PeriodCreateForm(PeriodWindowForm):
+    code = forms.CharField(
+        label=_("Period code"),
+        max_length=20,
+        help_text=_(
+            "A year (2026), a fiscal year (FY2026), a quarter (2026Q1) or a month (2026-03). "
+            "The start and end dates follow from the code."
+        ),
+    )
+    field_order = ["code", "opens_on", "deadline"]
 
 
 class MemberForm(forms.Form):
