@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install translations messages demo serve worker test lint typecheck migrations-check pytest e2e bench clean
+.PHONY: install translations messages demo test lint typecheck migrations-check pytest e2e bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,13 +44,16 @@ typecheck: install
 migrations-check: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
+# Browser tests flush the database when they end (they need real transactions), so they
+# run after every other test, in their own run, whatever order xdist picks.
 pytest: translations
-	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} --dist loadfile
+	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} --dist loadfile collectif
+	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} --dist loadfile tests
 
 test: lint typecheck migrations-check pytest
 
 e2e: translations
-	$(BIN)/pytest -q -m e2e
+	$(BIN)/pytest -q tests/e2e
 
 bench: translations
 	$(PY) bench/run.py
