@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from collectif.measurement import exports
 
@@ -23,12 +24,16 @@ def export(command: BaseCommand, **options: Any) -> None:
     if not output.parent.is_dir():
         raise CommandError(f"The folder {output.parent} does not exist.")
     language = options.get("lang") or "en"
-    try:
-        if options.get("export_format") == "xlsx":
-            count = exports.write_xlsx(output, language)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                count = exports.write_csv(stream, language)
-    except OSError as exc:
-        raise CommandError(f"Could not write {output}: {exc}") from exc
+    # The bar shows on a terminal only (tqdm turns itself off when output is a file or pipe).
+    with tqdm(
+        total=exports.approved_values().count(), unit=" values", disable=None, leave=False
+    ) as bar:
+        try:
+            if options.get("export_format") == "xlsx":
+                count = exports.write_xlsx(output, language, progress=bar.update)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as stream:
+                    count = exports.write_csv(stream, language, progress=bar.update)
+        except OSError as exc:
+            raise CommandError(f"Could not write {output}: {exc}") from exc
     command.stdout.write(f"Exported {count} approved values to {output}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from collectif.ecosystem.models import Organisation
 from collectif.measurement import rollups, services
@@ -57,6 +58,7 @@ def approve(command: BaseCommand, **options: Any) -> None:
 def rebuild_rollups(command: BaseCommand, **options: Any) -> None:
     """Recompute every rollup from the raw approved values."""
     started = time.perf_counter()
-    written = rollups.rebuild_all()
+    with tqdm(total=len(rollups.approved_slices()), unit=" slices", disable=None) as bar:
+        written = rollups.rebuild_all(progress=bar.update)
     elapsed = time.perf_counter() - started
     command.stdout.write(f"Rebuilt the rollups: {written} rows written in {elapsed:.2f} s.")

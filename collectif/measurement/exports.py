@@ -12,11 +12,12 @@ Numbers are left as numbers: a negative value is data, not a formula.
 """
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -56,6 +57,10 @@ def headers(language: str, dimensions: list[Dimension]) -> list[str]:
         ]
 
 
+def approved_values() -> QuerySet[Value]:
+    return Value.objects.filter(submission__status=Submission.Status.APPROVED)
+
+
 def rows(language: str) -> Iterator[list[Cell]]:
     """The header row, then every approved value, cells neutralised."""
     dimensions = list(Dimension.objects.all())
@@ -71,7 +76,7 @@ def rows(language: str) -> Iterator[list[Cell]]:
     periods = dict(Period.objects.values_list("pk", "code"))
     codes = [d.code for d in dimensions]
     values = (
-        Value.objects.filter(submission__status=Submission.Status.APPROVED)
+        approved_values()
         .order_by("pk")
         .values_list("organisation_id", "indicator_id", "period_id", "breakdown", "value")
     )
@@ -107,16 +112,29 @@ def csv_lines(language: str) -> Iterator[str]:
         first = False
 
 
-def write_csv(stream: IO[str], language: str) -> int:
+PROGRESS_EVERY = 10_000
+
+
+def _advance(progress: Callable[[int], object] | None, count: int) -> None:
+    if progress is not None and count and count % PROGRESS_EVERY == 0:
+        progress(PROGRESS_EVERY)
+
+
+def write_csv(
+    stream: IO[str], language: str, progress: Callable[[int], object] | None = None
+) -> int:
     """Write the CSV to an open text file; returns the number of value rows."""
     count = -1
     for line in csv_lines(language):
         stream.write(line)
         count += 1
+        _advance(progress, count)
     return count
 
 
-def write_xlsx(path: Path | str | IO[bytes], language: str) -> int:
+def write_xlsx(
+    path: Path | str | IO[bytes], language: str, progress: Callable[[int], object] | None = None
+) -> int:
     """Write the XLSX with openpyxl's write-only mode (rows go straight to disk)."""
     workbook = Workbook(write_only=True)
     with translation.override(language):
@@ -125,5 +143,6 @@ def write_xlsx(path: Path | str | IO[bytes], language: str) -> int:
     for row in rows(language):
         sheet.append(row)
         count += 1
+        _advance(progress, count)
     workbook.save(path if hasattr(path, "write") else str(path))
     return count

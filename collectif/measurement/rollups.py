@@ -15,7 +15,7 @@ Cross-tabulations (age × gender) are stored as reported but not rolled up.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -182,15 +182,23 @@ def slices_touched(indicator_ids: Iterable[int], period_id: int) -> set[tuple[in
 
 
 @transaction.atomic
-def rebuild_slices(slices: Iterable[tuple[int, int]]) -> int:
-    """Replace the rollup rows of these slices; returns how many rows were written."""
+def rebuild_slices(
+    slices: Iterable[tuple[int, int]], progress: Callable[[int], object] | None = None
+) -> int:
+    """Replace the rollup rows of these slices; returns how many rows were written.
+
+    `progress` is called with 1 after each slice, so a command can show how far it is.
+    """
     written = 0
+    slices = sorted(set(slices))
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={s[0] for s in slices})}
-    for indicator_id, period_id in sorted(set(slices)):
+    for indicator_id, period_id in slices:
         Rollup.objects.filter(indicator_id=indicator_id, period_id=period_id).delete()
         rows = compute_slice(indicators[indicator_id], period_id)
         Rollup.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
+        if progress is not None:
+            progress(1)
     return written
 
 
@@ -318,13 +326,16 @@ def _apply_changes(period_id: int, changes: dict[tuple[int, str, str], _Change])
     Rollup.objects.filter(pk__in=[row.pk for row in emptied]).delete()
 
 
-@transaction.atomic
-def rebuild_all() -> int:
-    """Recompute every rollup from raw approved values (`collectif measurement rebuild-rollups`)."""
-    Rollup.objects.all().delete()
-    slices = set(
+def approved_slices() -> set[tuple[int, int]]:
+    return set(
         Value.objects.filter(submission__status=Submission.Status.APPROVED)
         .values_list("indicator_id", "period_id")
         .distinct()
     )
-    return rebuild_slices(slices)
+
+
+@transaction.atomic
+def rebuild_all(progress: Callable[[int], object] | None = None) -> int:
+    """Recompute every rollup from raw approved values (`collectif measurement rebuild-rollups`)."""
+    Rollup.objects.all().delete()
+    return rebuild_slices(approved_slices(), progress)

@@ -106,3 +106,12 @@ def test_neutralise_only_touches_text() -> None:
     assert csv_number(Decimal("100.000000"), "en") == "100"
     assert csv_number(Decimal("-0.250000"), "en") == "-0.25"
     assert csv_number(Decimal("-0.250000"), "fr") == "-0,25"
+
+
+@pytest.mark.django_db
+def test_long_exports_report_their_progress(data: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
+    steps: list[int] = []
+    count = exports.write_csv(io.StringIO(), "en", progress=steps.append)
+    assert count == exports.approved_values().count() > 0
+    assert sum(steps) == count

@@ -325,3 +325,27 @@ class IncrementalRollupsAgreeWithRebuild(TestCase):
             )
         )
         assert all(r.organisations <= len(approved_ids) for r in Rollup.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_reports_each_slice_done():
+    staff = backbone_staff()
+    indicator = IndicatorFactory.create(code="youth")
+    organisation = OrganisationFactory.create()
+    dataset = DatasetFactory.create(indicators=[indicator], organisations=[organisation])
+    for code in ("2024Q1", "2024Q2"):
+        submission = services.submission_open(
+            actor=None, organisation=organisation, dataset=dataset, period=PeriodFactory(code=code)
+        )
+        services.submission_save_values(
+            actor=None,
+            submission=submission,
+            cells=[CellValue("youth", "", D(12))],
+            channel=Submission.Channel.API,
+            submit=True,
+        )
+        services.submission_approve(actor=staff, submission=submission)
+    steps: list[int] = []
+    rollups.rebuild_all(progress=steps.append)
+    assert steps == [1, 1]
+    assert len(rollups.approved_slices()) == 2
