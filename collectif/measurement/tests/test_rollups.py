@@ -335,7 +335,10 @@ def test_a_full_rebuild_reports_each_slice_done():
     dataset = DatasetFactory.create(indicators=[indicator], organisations=[organisation])
     for code in ("2024Q1", "2024Q2"):
         submission = services.submission_open(
-            actor=None, organisation=organisation, dataset=dataset, period=PeriodFactory(code=code)
+            actor=None,
+            organisation=organisation,
+            dataset=dataset,
+            period=PeriodFactory.create(code=code),
         )
         services.submission_save_values(
             actor=None,
