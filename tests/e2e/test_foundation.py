@@ -65,7 +65,8 @@ def test_public_pages_have_no_accessibility_violations(page: Page, axe: Axe, lan
         f"/{language}/ecosystem/partners/",
         f"/{language}/ecosystem/organisations/{organisation.slug}/",
     ]:
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.ok, path
         expect(page.locator("html")).to_have_attribute("lang", f"{language}-CA")
         assert_accessible(axe, page)
 
@@ -80,6 +81,16 @@ def test_staff_pages_have_no_accessibility_violations(page: Page, axe: Axe, lang
         f"/{language}/ecosystem/organisations/",
         f"/{language}/ecosystem/organisations/{organisation.slug}/",
         f"/{language}/ecosystem/organisations/new/",
+        f"/{language}/measurement/setup/",
+        f"/{language}/measurement/setup/indicators/new/",
+        f"/{language}/measurement/setup/periods/new/",
+        f"/{language}/measurement/setup/datasets/new/",
+        f"/{language}/measurement/setup/dimensions/",
+        f"/{language}/measurement/setup/rules/new/",
+        f"/{language}/measurement/setup/plans/new/",
+        f"/{language}/backbone/audit/",
+        f"/{language}/accounts/invitations/",
     ]:
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.ok, path
         assert_accessible(axe, page)
