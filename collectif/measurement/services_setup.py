@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,18 @@ def _rebuild_indicator_rollups(indicator: Indicator) -> int:
     for period_id in periods:
         slices |= rollups.slices_touched([indicator.pk], period_id)
     return rollups.rebuild_slices(slices)
+
+
+def _assign(instance: Model, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set `fields` on the instance; return their stored values, for the audit diff.
+
+    The stored row is read rather than the instance: a form may already have changed
+    the object in memory."""
+    stored = type(instance)._default_manager.get(pk=instance.pk)
+    before = {name: getattr(stored, name) for name in fields}
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return before
 
 
 @transaction.atomic
@@ -272,17 +285,14 @@ def dataset_update(
     Values already reported stay with their submissions; the forms and templates ask
     for the new list from the next save on."""
     require_backbone_staff(actor)
-    stored = Dataset.objects.get(pk=dataset.pk)
-    before = {name: getattr(stored, name) for name in fields}
-    for name, value in fields.items():
-        setattr(dataset, name, value)
+    before = _assign(dataset, fields)
     dataset.full_clean()
     dataset.save()
     changes = diff_fields(before, fields)
     if items is not None:
         old = [
             f"{code}{'' if required else '?'}"
-            for code, required in stored.items.values_list("indicator__code", "required")
+            for code, required in dataset.items.values_list("indicator__code", "required")
         ]
         new = _set_items(dataset, items)
         if old != new:
@@ -451,10 +461,7 @@ def validation_rule_create(*, actor: Any, code: str, **fields: Any) -> Validatio
 @transaction.atomic
 def validation_rule_update(*, actor: Any, rule: ValidationRule, **fields: Any) -> ValidationRule:
     require_backbone_staff(actor)
-    stored = ValidationRule.objects.get(pk=rule.pk)
-    before = {name: getattr(stored, name) for name in fields}
-    for name, value in fields.items():
-        setattr(rule, name, value)
+    before = _assign(rule, fields)
     _check_rule(rule)
     rule.full_clean()
     rule.save()
@@ -671,10 +678,7 @@ def plan_version_update(*, actor: Any, plan: PlanVersion, **fields: Any) -> Plan
     """`fields`: number, name_en, name_fr, adopted_on, is_original, is_current, notes_en,
     notes_fr. Making it current retires the previous current version."""
     require_backbone_staff(actor)
-    stored = PlanVersion.objects.get(pk=plan.pk)
-    before = {name: getattr(stored, name) for name in fields}
-    for name, value in fields.items():
-        setattr(plan, name, value)
+    before = _assign(plan, fields)
     _check_single_original(plan)
     if plan.is_current:
         PlanVersion.objects.filter(is_current=True).exclude(pk=plan.pk).update(is_current=False)
