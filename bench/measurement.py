@@ -427,7 +427,7 @@ def approved_values() -> int:
 
 
 def rebuild_rollups(label: str) -> None:
-    from collectif.measurement import rollups
+    from collectif.measurement.domain import rollups
 
     with Stopwatch() as sw:
         rows = rollups.rebuild_all()
@@ -624,10 +624,10 @@ def approval_latency() -> None:
     from collectif.core.formatting import format_number
     from collectif.ecosystem.demo import DEMO_STEWARD_ORGANISATIONS
     from collectif.ecosystem.models import Organisation
-    from collectif.measurement import services
     from collectif.measurement.demo import DATASET_CODE
+    from collectif.measurement.domain.validation import CellValue
     from collectif.measurement.models import CANADA, Dataset, Period, Rollup
-    from collectif.measurement.validation import CellValue
+    from collectif.measurement.services import submissions as services
 
     staff = User.objects.get(email="staff@example.org")
     steward = User.objects.get(email="steward@example.org")
@@ -758,7 +758,7 @@ def write_partner_csv(dataset: Any, path: Path, indicators: int) -> int:
     `;` separator, Windows-1252 encoding (Excel's "CSV (séparateur: point-virgule)"),
     decimal commas and no-break-space thousands. Site values add up to each total.
     """
-    from collectif.measurement.filetemplates import template_rows
+    from collectif.measurement.files.templates import template_rows
 
     headers, rows = template_rows(dataset, language="fr")
     per_indicator = 1 + IMPORT_SITES
@@ -784,8 +784,8 @@ def write_partner_csv(dataset: Any, path: Path, indicators: int) -> int:
 
 def run_import(slug: str, path: Path) -> Any:
     from collectif.ecosystem.models import Organisation
-    from collectif.measurement import imports
     from collectif.measurement.models import Dataset, Period
+    from collectif.measurement.services import files as imports
 
     with path.open("rb") as data:
         return imports.import_file(

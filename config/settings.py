@@ -228,10 +228,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-
-# Each app's demo data, loaded in this order by `collectif demo`.
-COLLECTIF_DEMO_MODULES = [
-    "collectif.ecosystem.demo",
-    "collectif.accounts.demo",
-    "collectif.measurement.demo",
-]

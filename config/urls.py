@@ -1,4 +1,7 @@
-"""URLs: everything a person reads lives under /fr/ or /en/; machines get /api and /health."""
+"""URLs: everything a person reads lives under /fr/ or /en/; machines get /api and /health.
+
+Each app's pages are mounted from its manifest, so adding an app needs no line here.
+"""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -7,6 +10,7 @@ from django.views.i18n import set_language
 
 from collectif.api.api import api
 from collectif.core import views as core_views
+from collectif.core.manifest import manifests
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
@@ -15,11 +19,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("collectif.core.urls")),
-    path("accounts/", include("collectif.accounts.urls")),
-    path("accounts/", include("allauth.urls")),
-    path("ecosystem/", include("collectif.ecosystem.urls")),
-    path("measurement/", include("collectif.measurement.urls")),
+    *(
+        path(mount.prefix, include(mount.module))
+        for manifest in manifests()
+        for mount in manifest.urls
+    ),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from collectif.accounts import selectors
+from collectif.accounts.api_auth import required_auth
 from collectif.accounts.permissions import user_roles
-from collectif.api.auth import required_auth
 
 router = Router(tags=["people"], auth=required_auth)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from collectif.accounts import selectors
 from collectif.accounts.permissions import is_backbone_staff
-from collectif.core.registry import AttentionItem
+from collectif.core.manifest import AttentionItem
 
 
 def invitation_attention(user: Any) -> list[AttentionItem]:

@@ -7,6 +7,7 @@ kept on the user object, so checking several rules on one page costs one query.
 from typing import Any
 
 import rules
+from rules.predicates import Predicate
 from django.core.exceptions import PermissionDenied
 
 from collectif.accounts.models import Membership, Role
@@ -72,7 +73,12 @@ def require_backbone_staff(actor: Any) -> None:
         raise PermissionDenied
 
 
-rules.add_perm("accounts.invite", is_backbone_staff)
-rules.add_perm("accounts.manage_tokens", is_member)
-rules.add_perm("core.view_audit", is_backbone_staff)
-rules.add_perm("core.staff_home", is_backbone_staff)
+PERMISSIONS: dict[str, Predicate] = {
+    "accounts.invite": is_backbone_staff,
+    "accounts.view_people": is_backbone_staff,
+    "accounts.manage_tokens": is_member,
+    # Core's pages ask these names; who holds them depends on roles, which live here.
+    "core.view_audit": is_backbone_staff,
+    "core.staff_home": is_backbone_staff,
+    "core.view_any_job": is_backbone_staff,
+}

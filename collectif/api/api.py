@@ -1,8 +1,14 @@
-"""The API's root: /api/v1/, its OpenAPI document and docs page; apps bring routers."""
+"""The API's root: /api/v1/, its OpenAPI document and docs page.
+
+Each app keeps its own `api.py`; its manifest imports the router object and names the
+path, and the root mounts every installed app's routers, in dependency order.
+"""
 
 from ninja import NinjaAPI
 
-from collectif.api.errors import install_error_handlers
+from collectif.accounts.api_auth import optional_auth
+from collectif.core.api_errors import install_error_handlers
+from collectif.core.manifest import manifests
 
 api = NinjaAPI(
     title="Collectif API",
@@ -14,13 +20,11 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    # Endpoints anyone may read still refuse a wrong token; routers may ask for more.
+    auth=optional_auth,
 )
 install_error_handlers(api)
 
-api.add_router("/provinces", "collectif.core.api.router")
-api.add_router("/postal-codes", "collectif.core.api.postal_router")
-api.add_router("/organisations", "collectif.ecosystem.api.router")
-api.add_router("/sectors", "collectif.ecosystem.api.sector_router")
-api.add_router("/me", "collectif.accounts.api.router")
-api.add_router("/measurement", "collectif.measurement.api.router")
-api.add_router("/results", "collectif.measurement.api_results.router")
+for manifest in manifests():
+    for mount in manifest.api:
+        api.add_router(mount.prefix, mount.router)

@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from collectif.api.auth import optional_auth
 from collectif.core import selectors
 from collectif.core.postal import InvalidPostalCodeError, postal_area
 
-router = Router(tags=["geography"], auth=optional_auth)
-postal_router = Router(tags=["geography"], auth=optional_auth)
+router = Router(tags=["geography"])
+postal_router = Router(tags=["geography"])
 
 
 class ProvinceOut(Schema):

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from collectif.core import checks  # noqa: F401
+        from collectif.core import checks  # noqa: F401  (registers the system checks)
+        from collectif.core.manifest import register_permissions
+
+        register_permissions()

@@ -6,14 +6,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from collectif.core.registry import NAV_GROUPS, registry
+from collectif.core.manifest import NAV_GROUPS, nav_entries
 
 
 def _navigation(user: Any) -> list[dict[str, Any]]:
     groups = []
+    allowed = [e for e in nav_entries() if user.has_perm(e.perm)]
     for key, label in NAV_GROUPS:
         entries = sorted(
-            (e for e in registry.nav if e.group == key and e.allowed(user)),
+            (e for e in allowed if e.group == key),
             key=lambda e: e.order,
         )
         if entries:
@@ -28,18 +29,19 @@ def _navigation(user: Any) -> list[dict[str, Any]]:
 
 
 def initiative(request: HttpRequest) -> dict[str, Any]:
-    """The initiative's name, logo, land acknowledgement and the reader's navigation."""
-    from collectif.accounts.permissions import user_roles
+    """The initiative's name, logo, land acknowledgement and the reader's navigation.
 
+    The roles shown in the header come from accounts' own context processor.
+    """
     language = (get_language() or "en")[:2].upper()
     config = settings.COLLECTIF
     user = getattr(request, "user", None)
     try:
-        roles = user_roles(user)
-        navigation = _navigation(user) if roles else []
+        signed_in = user is not None and user.is_authenticated
+        navigation = _navigation(user) if signed_in else []
     except DatabaseError:
         # The 500 page must still render when the database is what failed.
-        roles, navigation = frozenset(), []
+        navigation = []
     return {
         "initiative": {
             "name": config[f"INITIATIVE_NAME_{language}"],
@@ -47,6 +49,5 @@ def initiative(request: HttpRequest) -> dict[str, Any]:
             "contact_email": config["CONTACT_EMAIL"],
             "land_acknowledgement": config[f"LAND_ACKNOWLEDGEMENT_{language}"],
         },
-        "roles": roles,
         "navigation": navigation,
     }

@@ -44,11 +44,9 @@ def audit_event_actions() -> list[str]:
 
 def job_get_for(*, job_id: Any, user: Any) -> Job | None:
     """A job is visible to the person who started it, and to backbone staff."""
-    from collectif.accounts.permissions import is_backbone_staff
-
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         return None
-    if job.created_by_id == getattr(user, "pk", None) or is_backbone_staff(user):
+    if job.created_by_id == getattr(user, "pk", None) or user.has_perm("core.view_any_job"):
         return job
     return None

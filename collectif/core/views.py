@@ -16,31 +16,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
-from collectif.accounts.permissions import is_backbone_staff
-from collectif.api.errors import error_body
 from collectif.core import selectors
+from collectif.core.api_errors import error_body
 from collectif.core.formatting import format_number
-from collectif.core.registry import registry
+from collectif.core.manifest import attention_items, headline_figures, home_panels
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    figures = [figure for provider in registry.figures for figure in provider()]
+    figures = headline_figures()
     return render(request, "core/home.html", {"figures": figures})
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Where signing in lands: staff see what needs attention, others their own home."""
-    if is_backbone_staff(request.user):
+    if request.user.has_perm("core.staff_home"):
         return redirect("core:staff_home")
-    panels = [panel for provider in registry.home_panels for panel in provider(request.user)]
+    panels = home_panels(request.user)
     return render(request, "core/member_home.html", {"panels": panels})
 
 
 @login_required
 @permission_required("core.staff_home", raise_exception=True)
 def staff_home(request: HttpRequest) -> HttpResponse:
-    items = [item for provider in registry.attention for item in provider(request.user)]
+    items = attention_items(request.user)
     items.sort(key=lambda item: (item.count == 0, str(item.label)))
     return render(request, "core/staff_home.html", {"items": items})
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from collectif.api.auth import optional_auth, required_auth
+from collectif.accounts.api_auth import optional_auth, required_auth
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
 

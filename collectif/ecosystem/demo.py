@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from collectif.core.demo import DemoOutput
+from collectif.core.manifest import DemoOutput
 from collectif.core.models import Province
 from collectif.ecosystem.models import Organisation, Sector, SizeBand
 from collectif.ecosystem.services import organisation_archive, organisation_create

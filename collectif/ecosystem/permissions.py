@@ -7,6 +7,7 @@ active organisation.
 from typing import Any
 
 import rules
+from rules.predicates import Predicate
 
 from collectif.accounts.permissions import is_backbone_staff
 
@@ -18,10 +19,12 @@ def is_listed_publicly(user: Any, organisation: Any) -> bool:
     )
 
 
-rules.add_perm("ecosystem.view_organisation", is_listed_publicly | is_backbone_staff)
-rules.add_perm("ecosystem.list_organisations", is_backbone_staff)
-rules.add_perm("ecosystem.add_organisation", is_backbone_staff)
-rules.add_perm("ecosystem.change_organisation", is_backbone_staff)
-rules.add_perm("ecosystem.archive_organisation", is_backbone_staff)
-rules.add_perm("ecosystem.delete_organisation", is_backbone_staff)
-rules.add_perm("ecosystem.export_organisations", is_backbone_staff)
+PERMISSIONS: dict[str, Predicate] = {
+    "ecosystem.view_organisation": is_listed_publicly | is_backbone_staff,
+    "ecosystem.list_organisations": is_backbone_staff,
+    "ecosystem.add_organisation": is_backbone_staff,
+    "ecosystem.change_organisation": is_backbone_staff,
+    "ecosystem.archive_organisation": is_backbone_staff,
+    "ecosystem.delete_organisation": is_backbone_staff,
+    "ecosystem.export_organisations": is_backbone_staff,
+}

@@ -1,14 +1,19 @@
-"""What the ecosystem shows on the staff home and the public home."""
+"""Ecosystem's manifest, and what it shows on the staff home and the public home."""
 
+import random
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from collectif.core.formatting import format_number
-from collectif.core.registry import AttentionItem, Figure
-from collectif.ecosystem import selectors
+from collectif.core.manifest import AttentionItem, Figure
+from collectif.core.manifest import ApiMount, DemoLoader, DemoOutput, Manifest, NavEntry, UrlMount
+from collectif.ecosystem import demo, demo_people, selectors
+from collectif.ecosystem.api import router, sector_router
+from collectif.ecosystem.permissions import PERMISSIONS
+from collectif.ecosystem.reference import load_sectors
 
 
 def attention(user: Any) -> list[AttentionItem]:
@@ -42,3 +47,35 @@ def figures() -> list[Figure]:
             ),
         ),
     ]
+
+
+def _demo_load(*, rng: random.Random, out: DemoOutput) -> None:
+    """Organisations first, then the people who act for them."""
+    demo.load(rng=rng, out=out)
+    demo_people.load(rng=rng, out=out)
+
+
+def _demo_summary() -> list[str]:
+    return demo.summary() + demo_people.summary()
+
+
+manifest = Manifest(
+    label="ecosystem",
+    after=("core", "accounts"),
+    nav=(
+        NavEntry(
+            group="ecosystem",
+            label=gettext_lazy("Organisations"),
+            url_name="ecosystem:organisation_list",
+            perm="ecosystem.list_organisations",
+            order=10,
+        ),
+    ),
+    attention=(attention,),
+    figures=(figures,),
+    urls=(UrlMount("ecosystem/", "collectif.ecosystem.urls"),),
+    api=(ApiMount("/organisations", router), ApiMount("/sectors", sector_router)),
+    permissions=PERMISSIONS,
+    reference=load_sectors,
+    demo=DemoLoader(load=_demo_load, is_loaded=demo.is_loaded, summary=_demo_summary),
+)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from collectif.core.formatting import format_number
 from collectif.measurement.models import Baseline, Indicator, Target
-from collectif.measurement.results import Figure
+from collectif.measurement.selectors.results import Figure
 
 CACHE_SECONDS = 24 * 3600
 INK = "#1b1b1b"

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from collectif.accounts.models import User
 from collectif.agenda.models import PlanVersion
-from collectif.core.demo import DemoOutput
+from collectif.core.manifest import DemoOutput
 from collectif.ecosystem.models import Organisation
-from collectif.measurement import rollups
-from collectif.measurement.breakdowns import make_key
+from collectif.measurement.domain import rollups
+from collectif.measurement.domain.breakdowns import make_key
+from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.models import (
     CANADA,
     Baseline,
@@ -33,7 +34,6 @@ from collectif.measurement.models import (
     ValidationRule,
     Value,
 )
-from collectif.measurement.periods import parse_period
 
 DATASET_CODE = "quarterly_report"
 FIRST_YEAR, LAST_YEAR = 2022, 2026

@@ -251,7 +251,7 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         """The period as people say it: "April to June 2026", "avril à juin 2026"."""
-        from collectif.measurement.periods import describe_period
+        from collectif.measurement.domain.periods import describe_period
 
         return describe_period(self)
 

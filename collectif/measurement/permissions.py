@@ -1,14 +1,21 @@
-"""Who may see and change measurement data.
+"""Who may see and change measurement data: the app's permission rules.
 
 Stewards act only for their own organisations; unapproved data is visible to its
-organisation's stewards and to backbone staff, never to anyone else.
+organisation's stewards and to backbone staff, never to anyone else. The manifest
+declares `PERMISSIONS`; views, API, CLI and services all ask these names.
 """
 
 from typing import Any
 
 import rules
+from rules.predicates import Predicate
 
-from collectif.accounts.permissions import is_backbone_staff, is_steward_of
+from collectif.accounts.permissions import (
+    is_backbone_staff,
+    is_data_steward,
+    is_member,
+    is_steward_of,
+)
 
 
 @rules.predicate
@@ -24,7 +31,19 @@ def can_see_submission(user: Any, submission: Any) -> bool:
     return bool(is_backbone_staff(user) or is_steward_of(user, submission.organisation))
 
 
-rules.add_perm("measurement.submit_for", can_submit_for)
-rules.add_perm("measurement.view_submission", can_see_submission)
-rules.add_perm("measurement.review", is_backbone_staff)
-rules.add_perm("measurement.manage", is_backbone_staff)
+@rules.predicate
+def can_see_partner_results(user: Any, organisation: Any) -> bool:
+    return bool(is_backbone_staff(user) or is_steward_of(user, organisation))
+
+
+PERMISSIONS: dict[str, Predicate] = {
+    "measurement.report_data": is_data_steward,
+    "measurement.submit_for": can_submit_for,
+    "measurement.view_submission": can_see_submission,
+    "measurement.review": is_backbone_staff,
+    "measurement.manage": is_backbone_staff,
+    "measurement.view_results": is_member,
+    "measurement.view_partner_results": can_see_partner_results,
+    "measurement.view_completeness": is_backbone_staff,
+    "measurement.export": is_backbone_staff,
+}

@@ -14,8 +14,8 @@ from django_tasks import task
 from collectif.accounts.models import Membership, Role
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
 from collectif.ecosystem.models import Organisation
-from collectif.measurement import results
 from collectif.measurement.models import Dataset, Period
+from collectif.measurement.selectors import results
 
 
 def _languages_first(language: str) -> list[str]:

@@ -1,10 +1,93 @@
-"""The measurement pages: submissions, files in and out, then results."""
+"""The measurement pages under /<lang>/measurement/: submissions, files, results, setup."""
 
-from collectif.measurement.urls_files import urlpatterns as file_urls
-from collectif.measurement.urls_results import urlpatterns as results_urls
-from collectif.measurement.urls_setup import urlpatterns as setup_urls
-from collectif.measurement.urls_submissions import urlpatterns as submission_urls
+from django.urls import URLPattern, URLResolver, path
+
+from collectif.measurement.views import files, results, setup, submissions
 
 app_name = "measurement"
 
-urlpatterns = submission_urls + file_urls + results_urls + setup_urls
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Submissions
+    path("my-data/", submissions.steward_home, name="steward_home"),
+    path(
+        "organisations/<slug:slug>/report/<str:dataset>/<str:period>/",
+        submissions.submission_start,
+        name="submission_start",
+    ),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/edit/", submissions.submission_edit, name="submission_edit"),
+    path("submissions/<int:pk>/send/", submissions.submission_send, name="submission_send"),
+    path("review/", submissions.review_queue, name="review_queue"),
+    *[
+        path(
+            f"submissions/<int:pk>/{action}/",
+            submissions.submission_review,
+            {"action": action},
+            name=f"submission_{action}",
+        )
+        for action in ("approve", "return", "reopen")
+    ],
+    # Files
+    path(
+        "datasets/<str:code>/template.<str:fmt>",
+        files.template_download,
+        name="template_download",
+    ),
+    path("organisations/<slug:slug>/upload/", files.upload, name="upload"),
+    # Results
+    path("scorecard/", results.scorecard, name="scorecard"),
+    path("indicators/<str:code>/", results.indicator_detail, name="indicator_detail"),
+    path("indicators/<str:code>/story/", results.indicator_story, name="indicator_story"),
+    path("organisations/<slug:slug>/results/", results.partner_results, name="partner_results"),
+    path("completeness/", results.completeness, name="completeness"),
+    path("completeness/remind/", results.completeness_remind, name="completeness_remind"),
+    path("report-card/", results.report_card, name="report_card"),
+    path("report-card.csv", results.report_card_csv, name="report_card_csv"),
+    path("export/", results.export, name="export"),
+    path("export/approved.csv", results.export_csv, name="export_csv"),
+    path("export/approved.xlsx", results.export_xlsx, name="export_xlsx"),
+    # Setup
+    path("setup/", setup.setup_home, name="setup_home"),
+    path("setup/indicators/", setup.indicator_list, name="setup_indicators"),
+    path("setup/indicators/new/", setup.indicator_create, name="setup_indicator_create"),
+    path("setup/indicators/<str:code>/", setup.indicator_edit, name="setup_indicator_edit"),
+    path(
+        "setup/indicators/<str:code>/baseline-and-targets/",
+        setup.indicator_plan,
+        name="setup_indicator_plan",
+    ),
+    path("setup/periods/", setup.period_list, name="setup_periods"),
+    path("setup/periods/new/", setup.period_create, name="setup_period_create"),
+    path(
+        "setup/periods/next-quarters/",
+        setup.period_next_quarters,
+        name="setup_period_next_quarters",
+    ),
+    path("setup/periods/<str:code>/", setup.period_edit, name="setup_period_edit"),
+    path("setup/datasets/", setup.dataset_list, name="setup_datasets"),
+    path("setup/datasets/new/", setup.dataset_create, name="setup_dataset_create"),
+    path("setup/datasets/<str:code>/", setup.dataset_edit, name="setup_dataset_edit"),
+    path(
+        "setup/datasets/<str:code>/organisations/",
+        setup.dataset_organisations,
+        name="setup_dataset_organisations",
+    ),
+    path("setup/dimensions/", setup.dimension_list, name="setup_dimensions"),
+    path("setup/dimensions/<str:code>/members/new/", setup.member_add, name="setup_member_add"),
+    path(
+        "setup/dimensions/<str:code>/members/<str:member>/",
+        setup.member_rename,
+        name="setup_member_rename",
+    ),
+    path(
+        "setup/dimensions/<str:code>/members/<str:member>/delete/",
+        setup.member_delete,
+        name="setup_member_delete",
+    ),
+    path("setup/rules/", setup.rule_list, name="setup_rules"),
+    path("setup/rules/new/", setup.rule_create, name="setup_rule_create"),
+    path("setup/rules/<str:code>/", setup.rule_edit, name="setup_rule_edit"),
+    path("setup/plans/", setup.plan_list, name="setup_plans"),
+    path("setup/plans/new/", setup.plan_create, name="setup_plan_create"),
+    path("setup/plans/<int:number>/", setup.plan_edit, name="setup_plan_edit"),
+]

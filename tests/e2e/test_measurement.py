@@ -20,7 +20,7 @@ from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.ecosystem.models import Organisation
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import rollups
+from collectif.measurement.domain import rollups
 from collectif.measurement.models import Baseline, Indicator, Period, Submission, Target, Value
 from collectif.measurement.tests.factories import (
     DatasetFactory,

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.testing import TestClient
 
-from collectif.api.errors import install_error_handlers
+from collectif.core.api_errors import install_error_handlers
 
 probe = NinjaAPI(urls_namespace="error-probe")
 install_error_handlers(probe)

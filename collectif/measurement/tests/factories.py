@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from collectif.agenda.models import PlanVersion
 from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.models import (
     Dataset,
     DatasetIndicator,
@@ -23,7 +24,6 @@ from collectif.measurement.models import (
     Submission,
     Value,
 )
-from collectif.measurement.periods import parse_period
 
 
 class IndicatorFactory(DjangoModelFactory[Indicator]):

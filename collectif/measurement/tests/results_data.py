@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import rollups
+from collectif.measurement.domain import rollups
 from collectif.measurement.models import Dataset, Indicator, Period, Submission, Value
 from collectif.measurement.tests.factories import DatasetFactory, PeriodFactory
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from collectif.measurement import charts
 from collectif.measurement.models import Baseline, Indicator, Period, Target
-from collectif.measurement.results import Figure
+from collectif.measurement.selectors.results import Figure
 
 
 def _figure(code: str, end: date, value: int, *, suppressed: bool = False) -> Figure:

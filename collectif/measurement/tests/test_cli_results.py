@@ -55,7 +55,7 @@ def many_values() -> None:
 def test_export_csv_writes_every_approved_value(
     many_values: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from collectif.measurement import exports
+    from collectif.measurement.files import exports
 
     monkeypatch.setattr(exports, "CHUNK_SIZE", 100)
     output = tmp_path / "values.csv"

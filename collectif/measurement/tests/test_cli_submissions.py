@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import services
+from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Rollup, Submission
+from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory, PeriodFactory
-from collectif.measurement.validation import CellValue
 
 
 @pytest.fixture

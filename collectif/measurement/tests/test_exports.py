@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from collectif.core.formatting import csv_number
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import exports
+from collectif.measurement.files import exports
 from collectif.measurement.models import Submission
 from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory, PeriodFactory
 from collectif.measurement.tests.results_data import approve

@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 
 from collectif.accounts.testing import assert_role_access, user_with_role
+from collectif.core.files.reader import read_table
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement.filetemplates import write_template
+from collectif.measurement.domain.validation import rows_to_cells
+from collectif.measurement.files.templates import write_template
 from collectif.measurement.models import Indicator
-from collectif.measurement.parsing import read_table
 from collectif.measurement.tests.test_validation import mentoring_dataset
-from collectif.measurement.validation import rows_to_cells
 
 # Each indicator's total, then one row per member of each of its dimensions:
 # served (total + 3 age groups + 4 genders), mentors (total), caring adult share (total).

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from collectif.accounts.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import services
+from collectif.measurement.domain.validation import CellValue
+from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
     steward_of,
 )
-from collectif.measurement.validation import CellValue
 
 
 @pytest.mark.django_db

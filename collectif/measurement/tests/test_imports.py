@@ -14,9 +14,9 @@ from django.utils import translation
 from collectif.accounts.testing import assert_role_access, user_with_role
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement.imports import import_file
 from collectif.measurement.models import Submission, Value
-from collectif.measurement.services import SubmissionInvalid
+from collectif.measurement.services.files import import_file
+from collectif.measurement.services.submissions import SubmissionInvalid
 from collectif.measurement.tests.factories import PeriodFactory
 from collectif.measurement.tests.test_parsing import xlsx_bytes, zip_bomb
 from collectif.measurement.tests.test_validation import mentoring_dataset

@@ -15,8 +15,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collectif.measurement import parsing
-from collectif.measurement.parsing import FileProblem, parse_number, read_table
+from collectif.core.files import reader as parsing
+from collectif.core.files.reader import FileProblem, parse_number, read_table
 
 DATA = Path(__file__).parent / "data"
 

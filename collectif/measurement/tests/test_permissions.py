@@ -11,15 +11,15 @@ from django.utils.translation import override
 from collectif.accounts.services import api_token_create
 from collectif.accounts.testing import assert_role_access
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import services
+from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Submission, Value
+from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
     steward_of,
 )
-from collectif.measurement.validation import CellValue
 
 API = "/api/v1/measurement"
 

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.test import override_settings
 
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import results
 from collectif.measurement.models import Baseline, Indicator, Period, Rollup, Submission, Target
-from collectif.measurement.results import Status, cell_value, status_for
+from collectif.measurement.selectors import results
+from collectif.measurement.selectors.results import Status, cell_value, status_for
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,

@@ -10,8 +10,10 @@ from hypothesis.extra.django import TestCase
 
 from collectif.core.models import Province
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import rollups, services
+from collectif.measurement.domain import rollups
+from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Indicator, Rollup, Submission
+from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -20,7 +22,6 @@ from collectif.measurement.tests.factories import (
     ValueFactory,
     backbone_staff,
 )
-from collectif.measurement.validation import CellValue
 
 D = Decimal
 

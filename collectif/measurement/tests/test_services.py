@@ -7,7 +7,7 @@ from django.db import connection
 
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import services, services_setup
+from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import (
     Baseline,
     DatasetIndicator,
@@ -18,6 +18,8 @@ from collectif.measurement.models import (
     Target,
     Value,
 )
+from collectif.measurement.services import setup as services_setup
+from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -27,7 +29,6 @@ from collectif.measurement.tests.factories import (
     backbone_staff,
     steward_of,
 )
-from collectif.measurement.validation import CellValue
 
 
 def cell(code: str, breakdown: str, value: str | int) -> CellValue:

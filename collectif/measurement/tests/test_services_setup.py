@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from collectif.agenda.models import PlanVersion
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import rollups, services_setup
+from collectif.measurement.domain import rollups
 from collectif.measurement.models import (
     Baseline,
     DatasetIndicator,
@@ -22,6 +22,7 @@ from collectif.measurement.models import (
     Target,
     ValidationRule,
 )
+from collectif.measurement.services import setup as services_setup
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -284,7 +285,7 @@ def test_members_are_added_renamed_and_deleted_only_when_unused(staff):
 
 @pytest.mark.django_db
 def test_a_member_whose_code_prefixes_a_used_one_is_not_in_use():
-    from collectif.measurement.selectors_setup import member_in_use
+    from collectif.measurement.selectors.setup import member_in_use
 
     age = Dimension.objects.get(code="age")
     short = DimensionMember.objects.create(dimension=age, code="12", name_en="12", name_fr="12")

@@ -6,17 +6,17 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from collectif.measurement.cells import expected_cells, expected_keys
-from collectif.measurement.models import DatasetIndicator, Indicator, ValidationRule
-from collectif.measurement.parsing import read_table
-from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory
-from collectif.measurement.validation import (
+from collectif.core.files.reader import read_table
+from collectif.measurement.domain.cells import expected_cells, expected_keys
+from collectif.measurement.domain.validation import (
     CellValue,
     Problem,
     describe_problem,
     rows_to_cells,
     validate_cells,
 )
+from collectif.measurement.models import DatasetIndicator, Indicator, ValidationRule
+from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory
 
 
 def mentoring_dataset(**kwargs):

@@ -7,8 +7,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from collectif.accounts.testing import assert_role_access
+from collectif.core.manifest import attention_items
 from collectif.core.models import AuditEvent, Job
-from collectif.core.registry import registry
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import Indicator, Submission
 from collectif.measurement.tests.factories import (
@@ -253,8 +253,7 @@ def test_staff_home_counts_organisations_late_with_their_data() -> None:
     DatasetFactory.create(indicators=[served], organisations=organisations)
     items = [
         item
-        for provider in registry.attention
-        for item in provider(backbone_staff())
+        for item in attention_items(backbone_staff())
         if str(item.label) == "Organisations late with their data"
     ]
     assert len(items) == 1 and items[0].count == 2

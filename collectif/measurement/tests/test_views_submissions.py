@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from collectif.core.registry import registry
+from collectif.core.manifest import attention_items, nav_entries
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement import services
+from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Rollup, Submission, Value
+from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -17,7 +18,6 @@ from collectif.measurement.tests.factories import (
     backbone_staff,
     steward_of,
 )
-from collectif.measurement.validation import CellValue
 
 
 @pytest.fixture
@@ -222,17 +222,12 @@ def test_reopen_requires_a_reason(client, world):
 @pytest.mark.django_db
 def test_navigation_and_staff_attention(world):
     submitted(world)
-    labels = {str(entry.label) for entry in registry.nav if entry.group == "measurement"}
+    labels = {str(entry.label) for entry in nav_entries() if entry.group == "measurement"}
     assert {"My data", "Review submissions"} <= labels
-    items = [item for provider in registry.attention for item in provider(world["staff"])]
+    items = attention_items(world["staff"])
     waiting = next(i for i in items if str(i.label) == "Submissions waiting for approval")
     assert waiting.count == 1
-    assert not [
-        i
-        for provider in registry.attention
-        for i in provider(world["steward"])
-        if "approval" in str(i.label)
-    ]
+    assert not [i for i in attention_items(world["steward"]) if "approval" in str(i.label)]
 
 
 @pytest.mark.django_db

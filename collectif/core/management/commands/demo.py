@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from collectif.core.demo import (
     DEFAULT_SEED,
     ConsoleOutput,
-    demo_modules,
+    demo_loaders,
     load_demo,
     load_reference_data,
 )
@@ -28,14 +28,13 @@ class Command(BaseCommand):
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
             load_reference_data()
-        already = any(getattr(m, "is_loaded", lambda: False)() for m in demo_modules())
+        already = any(loader.is_loaded() for loader in demo_loaders())
         if already:
             self.stdout.write("The demo movement is already loaded (use --reset to reload it).")
         else:
             load_demo(out=out, seed=options["seed"])
             self.stdout.write(self.style.SUCCESS("Demo movement loaded."))
-        for module in demo_modules():
-            summary = getattr(module, "summary", None)
-            if summary is not None:
-                for text in summary():
+        for loader in demo_loaders():
+            if loader.summary is not None:
+                for text in loader.summary():
                     self.stdout.write(text)

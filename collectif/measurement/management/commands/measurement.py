@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from collectif.measurement import cli_files, cli_results, cli_submissions
+from collectif.measurement.cli import files as cli_files
+from collectif.measurement.cli import results as cli_results
+from collectif.measurement.cli import submissions as cli_submissions
 
 ACTIONS = {
     "template": cli_files.template,

@@ -1,0 +1,173 @@
+"""One manifest per app: everything an app plugs into, declared in one place.
+
+Each app's `registry.py` defines `manifest = Manifest(...)`. Core discovers them the way
+`django.contrib.admin` discovers `admin.py` modules, orders them by the dependencies
+they declare, and reads them; it never imports an app by name. Adding an app is one
+`INSTALLED_APPS` line and the app's own package.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from graphlib import TopologicalSorter
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.apps import apps as django_apps
+from django.utils.functional import Promise
+from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from ninja import Router
+    from rules.predicates import Predicate
+
+    from collectif.core.audit import AuditAction
+
+T = TypeVar("T")
+
+# The five conditions of collective impact, then the ecosystem and the backbone's tools.
+NAV_GROUPS = [
+    ("agenda", _("Common agenda")),
+    ("measurement", _("Shared measurement")),
+    ("activities", _("Action plan")),
+    ("governance", _("Governance")),
+    ("ecosystem", _("Ecosystem")),
+    ("communication", _("Communication")),
+    ("research", _("Research")),
+    ("backbone", _("Backbone")),
+]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the signed-in navigation; shown to people for whom `perm` holds."""
+
+    group: str
+    label: str | Promise
+    url_name: str
+    perm: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """Something staff should act on today, with the page where they act."""
+
+    label: str | Promise
+    count: int
+    url: str
+    tone: str = "warning"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure on the public home."""
+
+    value: str
+    label: str | Promise
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section an app adds to a signed-in person's home: a template and its data."""
+
+    template: str
+    context: dict[str, Any]
+
+
+class DemoOutput(Protocol):
+    """Where a demo loader reports what it does: lines and progress bars."""
+
+    def line(self, text: str) -> None: ...
+
+    def progress(self, items: Iterable[T], label: str, total: int | None = None) -> Iterator[T]: ...
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """An app's part of the demo movement, loaded after the apps it depends on."""
+
+    load: Callable[..., None]  # load(*, rng: random.Random, out: DemoOutput)
+    is_loaded: Callable[[], bool]
+    summary: Callable[[], list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class UrlMount:
+    """Where an app's pages live under /<lang>/: a prefix and its URLconf module."""
+
+    prefix: str
+    module: str
+
+
+@dataclass(frozen=True)
+class ApiMount:
+    """An app's API router and the path it is mounted at under /api/v1/."""
+
+    prefix: str
+    router: "Router"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What one app plugs into. `after` names the apps (labels) it builds on."""
+
+    label: str
+    after: Sequence[str] = ()
+    nav: Sequence[NavEntry] = ()
+    attention: Sequence[Callable[[Any], list[AttentionItem]]] = ()
+    home_panels: Sequence[Callable[[Any], list[HomePanel]]] = ()
+    figures: Sequence[Callable[[], list[Figure]]] = ()
+    urls: Sequence[UrlMount] = ()
+    api: Sequence[ApiMount] = ()
+    permissions: Mapping[str, "Predicate"] = field(default_factory=dict)
+    audit_actions: "type[AuditAction] | None" = None
+    reference: Callable[[Any], None] | None = None  # reference(apps): rows a flush removes
+    demo: DemoLoader | None = None
+
+
+def _discover() -> list[Manifest]:
+    found: dict[str, Manifest] = {}
+    for config in django_apps.get_app_configs():
+        if not module_has_submodule(config.module, "registry"):
+            continue
+        module = import_module(f"{config.name}.registry")
+        manifest = getattr(module, "manifest", None)
+        if isinstance(manifest, Manifest):
+            found[manifest.label] = manifest
+    graph = {label: [dep for dep in m.after if dep in found] for label, m in found.items()}
+    return [found[label] for label in TopologicalSorter(graph).static_order()]
+
+
+@cache
+def manifests() -> tuple[Manifest, ...]:
+    """Every installed app's manifest, each after the apps it builds on."""
+    return tuple(_discover())
+
+
+def register_permissions() -> None:
+    """Declare every app's permission rules with django-rules (idempotent)."""
+    import rules
+
+    for manifest in manifests():
+        for name, predicate in manifest.permissions.items():
+            rules.set_perm(name, predicate)
+
+
+def nav_entries() -> list[NavEntry]:
+    """Every app's navigation entries, whoever may see them."""
+    return [entry for manifest in manifests() for entry in manifest.nav]
+
+
+def attention_items(user: Any) -> list[AttentionItem]:
+    """What needs the person's attention today, from every app."""
+    return [item for m in manifests() for provider in m.attention for item in provider(user)]
+
+
+def home_panels(user: Any) -> list[HomePanel]:
+    return [panel for m in manifests() for provider in m.home_panels for panel in provider(user)]
+
+
+def headline_figures() -> list[Figure]:
+    return [figure for m in manifests() for provider in m.figures for figure in provider()]

@@ -1,0 +1,371 @@
+"""`/api/v1/measurement`: reference data, and the steward's own submissions.
+
+Published indicators and the periods may be read by anyone; everything else needs a
+token or a session. Writes are idempotent with an `Idempotency-Key` header: a retried
+request with the same key and body gets the same answer and writes nothing again.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Router, Schema, Status
+
+from collectif.accounts.api_auth import optional_auth, required_auth
+from collectif.accounts.permissions import is_backbone_staff, is_data_steward
+from collectif.core.api_errors import error_body
+from collectif.measurement.domain.breakdowns import make_key, parse_key
+from collectif.measurement.domain.validation import CellValue, Problem
+from collectif.measurement.models import Dataset, Indicator, Submission
+from collectif.measurement.selectors import submissions as selectors
+from collectif.measurement.services import submissions as services
+
+router = Router(tags=["measurement"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    name_en: str
+    name_fr: str
+    definition_en: str
+    definition_fr: str
+    kind: str
+    question: str
+    unit: str
+    decimals: int
+    polarity: str
+    aggregation: str
+    weight_indicator: str | None
+    frequency: str
+    source: str
+    numerator: str | None
+    denominator: str | None
+    factor: Decimal
+    dimensions: list[str]
+    is_published: bool
+
+
+class PeriodOut(Schema):
+    code: str
+    kind: str
+    start: date
+    end: date
+    opens_on: date | None
+    deadline: date | None
+
+
+class DatasetItemOut(Schema):
+    indicator: str
+    required: bool
+    dimensions: list[str]
+
+
+class DatasetOut(Schema):
+    code: str
+    name_en: str
+    name_fr: str
+    frequency: str
+    is_active: bool
+    indicators: list[DatasetItemOut]
+
+
+class ValueIn(Schema):
+    indicator: str
+    breakdown: str = ""
+    members: dict[str, str] | None = Field(
+        None, description='Instead of `breakdown`: {"province": "QC", "age": "12-17"}.'
+    )
+    value: Decimal
+
+
+class SubmissionIn(Schema):
+    organisation: str = Field(description="The organisation's slug.")
+    dataset: str
+    period: str
+    values: list[ValueIn]
+    submit: bool = False
+
+
+class ValuesIn(Schema):
+    values: list[ValueIn]
+    submit: bool = False
+
+
+class ValueOut(Schema):
+    indicator: str
+    breakdown: str
+    value: Decimal
+
+
+class WarningOut(Schema):
+    field: str
+    message: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    organisation: str
+    dataset: str
+    period: str
+    status: str
+    version: int
+    channel: str
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_comment: str
+    values: list[ValueOut]
+    warnings: list[WarningOut] = []
+
+
+class CommentIn(Schema):
+    comment: str
+
+
+def _indicator_out(indicator: Indicator) -> IndicatorOut:
+    def code_of(pk: int | None) -> str | None:
+        return Indicator.objects.get(pk=pk).code if pk else None
+
+    return IndicatorOut(
+        code=indicator.code,
+        name_en=getattr(indicator, "name_en", "") or "",
+        name_fr=getattr(indicator, "name_fr", "") or "",
+        definition_en=getattr(indicator, "definition_en", "") or "",
+        definition_fr=getattr(indicator, "definition_fr", "") or "",
+        kind=indicator.kind,
+        question=indicator.question,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        polarity=indicator.polarity,
+        aggregation=indicator.aggregation,
+        weight_indicator=code_of(indicator.weight_indicator_id),
+        frequency=indicator.frequency,
+        source=indicator.source,
+        numerator=code_of(indicator.numerator_id),
+        denominator=code_of(indicator.denominator_id),
+        factor=indicator.factor,
+        dimensions=[d.code for d in indicator.dimensions.all()],
+        is_published=indicator.is_published,
+    )
+
+
+def _dataset_out(dataset: Dataset) -> DatasetOut:
+    return DatasetOut(
+        code=dataset.code,
+        name_en=getattr(dataset, "name_en", "") or "",
+        name_fr=getattr(dataset, "name_fr", "") or "",
+        frequency=dataset.frequency,
+        is_active=dataset.is_active,
+        indicators=[
+            DatasetItemOut(
+                indicator=item.indicator.code,
+                required=item.required,
+                dimensions=[d.code for d in item.indicator.dimensions.all()],
+            )
+            for item in dataset.items.select_related("indicator").prefetch_related(
+                "indicator__dimensions"
+            )
+        ],
+    )
+
+
+def _problem_field(problem: Problem) -> str:
+    return problem.column or (str(problem.row) if problem.row else "")
+
+
+def _submission_out(submission: Submission, warnings: list[Problem] | None = None) -> Any:
+    return SubmissionOut(
+        id=submission.pk,
+        organisation=submission.organisation.slug,
+        dataset=submission.dataset.code,
+        period=submission.period.code,
+        status=submission.status,
+        version=submission.version,
+        channel=submission.channel,
+        submitted_at=submission.submitted_at,
+        reviewed_at=submission.reviewed_at,
+        review_comment=submission.review_comment,
+        values=[
+            ValueOut(indicator=v.indicator.code, breakdown=v.breakdown, value=v.value)
+            for v in selectors.submission_values(submission=submission)
+        ],
+        warnings=[
+            WarningOut(field=_problem_field(p), message=str(p.message)) for p in warnings or []
+        ],
+    )
+
+
+def _cells(values: list[ValueIn]) -> list[CellValue]:
+    return [
+        CellValue(
+            indicator_code=v.indicator,
+            breakdown=make_key(v.members if v.members is not None else parse_key(v.breakdown)),
+            value=v.value,
+        )
+        for v in values
+    ]
+
+
+def _invalid(error: services.SubmissionInvalid) -> Status:
+    details = [
+        {"field": _problem_field(p), "message": str(p.message)}
+        for p in error.problems
+        if p.severity == "error"
+    ]
+    return Status(
+        422, error_body("invalid", _("The data is not valid: nothing was saved."), details)
+    )
+
+
+def _sees_internal(user: Any) -> bool:
+    return bool(is_backbone_staff(user) or is_data_steward(user))
+
+
+@router.get("/indicators", response=list[IndicatorOut], auth=optional_auth)
+def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
+    """Published indicators; staff and stewards also see internal ones."""
+    indicators = selectors.indicator_list(published_only=not _sees_internal(request.user))
+    return [_indicator_out(i) for i in indicators]
+
+
+@router.get("/indicators/{code}", response=IndicatorOut, auth=optional_auth)
+def indicator_detail(request: HttpRequest, code: str) -> IndicatorOut:
+    return _indicator_out(
+        selectors.indicator_get(code=code, published_only=not _sees_internal(request.user))
+    )
+
+
+@router.get("/periods", response=list[PeriodOut], auth=optional_auth)
+def period_list(request: HttpRequest, kind: str | None = None) -> Any:
+    return list(selectors.period_list(kind=kind))
+
+
+@router.get("/datasets", response=list[DatasetOut], auth=required_auth)
+def dataset_list(request: HttpRequest) -> list[DatasetOut]:
+    return [_dataset_out(d) for d in selectors.dataset_list()]
+
+
+@router.get("/datasets/{code}", response=DatasetOut, auth=required_auth)
+def dataset_detail(request: HttpRequest, code: str) -> DatasetOut:
+    return _dataset_out(selectors.dataset_get(code=code))
+
+
+@router.get("/submissions", response=list[SubmissionOut], auth=required_auth)
+def submission_list(
+    request: HttpRequest,
+    organisation: str | None = None,
+    dataset: str | None = None,
+    period: str | None = None,
+    status: str | None = None,
+) -> list[Any]:
+    """Your organisations' submissions (every organisation's for backbone staff)."""
+    submissions = selectors.submission_list(
+        user=request.user,
+        organisation=selectors.organisation_for_report(slug=organisation) if organisation else None,
+        dataset=selectors.dataset_get(code=dataset) if dataset else None,
+        period=selectors.period_get(code=period) if period else None,
+        status=status,
+    )
+    return [_submission_out(s) for s in submissions]
+
+
+@router.post(
+    "/submissions",
+    response={200: SubmissionOut, 201: SubmissionOut, 409: Any, 422: Any},
+    auth=required_auth,
+)
+def submission_create(
+    request: HttpRequest,
+    payload: SubmissionIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
+) -> Any:
+    """Create or replace the values of a submission, and submit it with `submit: true`."""
+    organisation = selectors.organisation_for_report(slug=payload.organisation)
+    try:
+        submission, warnings, _replayed = services.submission_receive(
+            actor=request.user,
+            organisation=organisation,
+            dataset=selectors.dataset_get(code=payload.dataset),
+            period=selectors.period_get(code=payload.period),
+            cells=_cells(payload.values),
+            submit=payload.submit,
+            idempotency_key=idempotency_key.strip(),
+            fingerprint=services.request_hash(payload.model_dump()),
+        )
+    except services.SubmissionInvalid as error:
+        return _invalid(error)
+    except services.IdempotencyConflictError:
+        return Status(
+            409,
+            error_body(
+                "idempotency_conflict",
+                _("This Idempotency-Key was already used for a different request."),
+            ),
+        )
+    return Status(201, _submission_out(submission, warnings))
+
+
+@router.get("/submissions/{submission_id}", response=SubmissionOut, auth=required_auth)
+def submission_detail(request: HttpRequest, submission_id: int) -> Any:
+    return _submission_out(selectors.submission_get(user=request.user, pk=submission_id))
+
+
+@router.put(
+    "/submissions/{submission_id}/values",
+    response={200: SubmissionOut, 422: Any},
+    auth=required_auth,
+)
+def submission_values_replace(request: HttpRequest, submission_id: int, payload: ValuesIn) -> Any:
+    """Replace every value of the submission at once (and submit with `submit: true`)."""
+    submission = selectors.submission_get(user=request.user, pk=submission_id)
+    try:
+        warnings = services.submission_save_values(
+            actor=request.user,
+            submission=submission,
+            cells=_cells(payload.values),
+            channel=Submission.Channel.API,
+            submit=payload.submit,
+        )
+    except services.SubmissionInvalid as error:
+        return _invalid(error)
+    return _submission_out(submission, warnings)
+
+
+@router.post(
+    "/submissions/{submission_id}/submit",
+    response={200: SubmissionOut, 422: Any},
+    auth=required_auth,
+)
+def submission_submit(request: HttpRequest, submission_id: int) -> Any:
+    submission = selectors.submission_get(user=request.user, pk=submission_id)
+    try:
+        warnings = services.submission_submit(actor=request.user, submission=submission)
+    except services.SubmissionInvalid as error:
+        return _invalid(error)
+    return _submission_out(submission, warnings)
+
+
+def _for_review(request: HttpRequest, submission_id: int) -> Submission:
+    if not is_backbone_staff(request.user):
+        raise PermissionDenied
+    return selectors.submission_get(user=request.user, pk=submission_id)
+
+
+@router.post("/submissions/{submission_id}/approve", response=SubmissionOut, auth=required_auth)
+def submission_approve(request: HttpRequest, submission_id: int) -> Any:
+    """Backbone staff: approve; the data counts in the shared figures at once."""
+    submission = _for_review(request, submission_id)
+    return _submission_out(services.submission_approve(actor=request.user, submission=submission))
+
+
+@router.post("/submissions/{submission_id}/return", response=SubmissionOut, auth=required_auth)
+def submission_return(request: HttpRequest, submission_id: int, payload: CommentIn) -> Any:
+    """Backbone staff: send back to the organisation with a comment."""
+    submission = _for_review(request, submission_id)
+    return _submission_out(
+        services.submission_return(
+            actor=request.user, submission=submission, comment=payload.comment
+        )
+    )

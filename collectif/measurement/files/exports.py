@@ -1,0 +1,148 @@
+"""Approved values in long format, as CSV or XLSX, streamed so memory stays flat.
+
+One row per reported value: organisation, indicator, period, one column per dimension
+(the member's code, empty when the value is not broken down by it), and the value.
+Only approved data leaves the platform. Values are read with a database iterator and
+names come from small look-up tables loaded once, so a million rows cost no more
+memory than a thousand.
+
+Spreadsheet formula injection: a text cell starting with =, +, -, @ (or a tab or a
+carriage return) is prefixed with an apostrophe so a spreadsheet shows it as text.
+Numbers are left as numbers: a negative value is data, not a formula.
+"""
+
+import csv
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from collectif.core.formatting import csv_delimiter, csv_number
+from collectif.ecosystem.models import Organisation
+from collectif.measurement.domain.breakdowns import parse_key
+from collectif.measurement.models import Dimension, Indicator, Period, Submission, Value
+
+CHUNK_SIZE = 5000
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+Cell = str | Decimal
+
+
+def neutralise(cell: Cell) -> Cell:
+    if isinstance(cell, str) and cell.startswith(DANGEROUS_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def _name(obj: Any, field: str, language: str) -> str:
+    return str(getattr(obj, f"{field}_{language}", "") or getattr(obj, field, "") or "")
+
+
+def headers(language: str, dimensions: list[Dimension]) -> list[str]:
+    with translation.override(language):
+        return [
+            _("Organisation (short name)"),
+            _("Organisation"),
+            _("Indicator code"),
+            _("Indicator"),
+            _("Period"),
+            *[_name(d, "name", language) for d in dimensions],
+            _("Value"),
+        ]
+
+
+def approved_values() -> QuerySet[Value]:
+    return Value.objects.filter(submission__status=Submission.Status.APPROVED)
+
+
+def rows(language: str) -> Iterator[list[Cell]]:
+    """The header row, then every approved value, cells neutralised."""
+    dimensions = list(Dimension.objects.all())
+    yield [neutralise(h) for h in headers(language, dimensions)]
+    organisations = {
+        o.pk: (neutralise(o.slug), neutralise(_name(o, "name", language)))
+        for o in Organisation.objects.all()
+    }
+    indicators = {
+        i.pk: (neutralise(i.code), neutralise(_name(i, "name", language)))
+        for i in Indicator.objects.all()
+    }
+    periods = dict(Period.objects.values_list("pk", "code"))
+    codes = [d.code for d in dimensions]
+    values = (
+        approved_values()
+        .order_by("pk")
+        .values_list("organisation_id", "indicator_id", "period_id", "breakdown", "value")
+    )
+    for organisation_id, indicator_id, period_id, breakdown, value in values.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        members = parse_key(breakdown)
+        yield [
+            *organisations[organisation_id],
+            *indicators[indicator_id],
+            neutralise(periods[period_id]),
+            *[neutralise(members.get(code, "")) for code in codes],
+            value,
+        ]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(language: str) -> Iterator[str]:
+    """CSV text line by line, starting with a byte-order mark so Excel reads UTF-8."""
+    writer = csv.writer(_Echo(), delimiter=csv_delimiter(language))
+    first = True
+    for row in rows(language):
+        line: str = writer.writerow(
+            [csv_number(c, language) if isinstance(c, Decimal) else c for c in row]
+        )
+        yield (BOM + line) if first else line
+        first = False
+
+
+PROGRESS_EVERY = 10_000
+
+
+def _advance(progress: Callable[[int], object] | None, count: int) -> None:
+    if progress is not None and count and count % PROGRESS_EVERY == 0:
+        progress(PROGRESS_EVERY)
+
+
+def write_csv(
+    stream: IO[str], language: str, progress: Callable[[int], object] | None = None
+) -> int:
+    """Write the CSV to an open text file; returns the number of value rows."""
+    count = -1
+    for line in csv_lines(language):
+        stream.write(line)
+        count += 1
+        _advance(progress, count)
+    return count
+
+
+def write_xlsx(
+    path: Path | str | IO[bytes], language: str, progress: Callable[[int], object] | None = None
+) -> int:
+    """Write the XLSX with openpyxl's write-only mode (rows go straight to disk)."""
+    workbook = Workbook(write_only=True)
+    with translation.override(language):
+        sheet = workbook.create_sheet(title=_("Approved values")[:31])
+    count = -1
+    for row in rows(language):
+        sheet.append(row)
+        count += 1
+        _advance(progress, count)
+    workbook.save(path if hasattr(path, "write") else str(path))
+    return count

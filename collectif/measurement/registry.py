@@ -1,0 +1,71 @@
+"""Measurement's manifest: everything the app plugs into, in one place."""
+
+from django.utils.translation import gettext_lazy as _
+
+from collectif.core.manifest import ApiMount, DemoLoader, Manifest, NavEntry, UrlMount
+from collectif.measurement import demo
+from collectif.measurement.api.results import router as results_router
+from collectif.measurement.api.submissions import router as measurement_router
+from collectif.measurement.permissions import PERMISSIONS
+from collectif.measurement.reference import load_dimensions
+from collectif.measurement.views.home import late_attention, review_attention, steward_panel
+
+
+manifest = Manifest(
+    label="measurement",
+    after=("core", "accounts", "ecosystem", "agenda"),
+    nav=(
+        NavEntry(
+            group="measurement",
+            label=_("Scorecard"),
+            url_name="measurement:scorecard",
+            perm="measurement.view_results",
+            order=5,
+        ),
+        NavEntry(
+            group="measurement",
+            label=_("My data"),
+            url_name="measurement:steward_home",
+            perm="measurement.report_data",
+            order=10,
+        ),
+        NavEntry(
+            group="measurement",
+            label=_("Review submissions"),
+            url_name="measurement:review_queue",
+            perm="measurement.review",
+            order=20,
+        ),
+        NavEntry(
+            group="measurement",
+            label=_("Completeness"),
+            url_name="measurement:completeness",
+            perm="measurement.view_completeness",
+            order=30,
+        ),
+        NavEntry(
+            group="measurement",
+            label=_("Export"),
+            url_name="measurement:export",
+            perm="measurement.export",
+            order=80,
+        ),
+        NavEntry(
+            group="measurement",
+            label=_("Setup"),
+            url_name="measurement:setup_home",
+            perm="measurement.manage",
+            order=90,
+        ),
+    ),
+    attention=(review_attention, late_attention),
+    home_panels=(steward_panel,),
+    urls=(UrlMount("measurement/", "collectif.measurement.urls"),),
+    api=(
+        ApiMount("/measurement", measurement_router),
+        ApiMount("/results", results_router),
+    ),
+    permissions=PERMISSIONS,
+    reference=load_dimensions,
+    demo=DemoLoader(load=demo.load, is_loaded=demo.is_loaded, summary=demo.summary),
+)

@@ -1,0 +1,454 @@
+"""Writes of the shared measurement system: submissions and their review, reference data.
+
+A submission moves draft → submitted → approved (locked), or submitted → returned with a
+comment; a returned submission is edited and submitted again as a new version whose
+values replace the previous ones. Approved data is reopened only with a reason. Approving
+and reopening rebuild the rollup slices the submission touches in the same transaction,
+so shared figures never show unapproved data and never lag behind an approval.
+
+`actor=None` is the system (the command line, the demo loader): it passes the
+permission checks that protect people's actions.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg import sql
+
+from collectif.accounts.permissions import require_backbone_staff
+from collectif.core.services import audit_record
+from collectif.ecosystem.models import Organisation
+from collectif.measurement.domain import rollups
+from collectif.measurement.domain.cells import expected_keys
+from collectif.measurement.domain.validation import CellValue, Problem, validate_cells
+from collectif.measurement.models import (
+    Dataset,
+    IdempotencyKey,
+    Indicator,
+    Period,
+    Submission,
+    SubmissionVersion,
+    Value,
+)
+from collectif.measurement.permissions import can_submit_for
+
+EDITABLE = {Submission.Status.DRAFT, Submission.Status.RETURNED}
+
+
+class SubmissionInvalid(ValidationError):  # noqa: N818  (the name the team agreed on)
+    """Validation found errors: nothing was written. `.problems` lists every one of them
+    (warnings too) so forms, files and the API can point at each cell."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"] or problems
+        super().__init__([p.message for p in errors], code="invalid_submission")
+
+
+class IdempotencyConflictError(Exception):
+    """The client reused an idempotency key for a different request."""
+
+
+def _require_reporter(actor: Any, organisation: Organisation) -> None:
+    if actor is not None and not can_submit_for(actor, organisation):
+        raise PermissionDenied
+
+
+def _lock(submission: Submission) -> Submission:
+    """Lock the row and refresh the state another request may have changed meanwhile."""
+    fresh = Submission.objects.select_for_update().get(pk=submission.pk)
+    for name in (
+        "status",
+        "version",
+        "channel",
+        "submitted_by_id",
+        "submitted_at",
+        "reviewed_by_id",
+        "reviewed_at",
+        "review_comment",
+    ):
+        setattr(submission, name, getattr(fresh, name))
+    return submission
+
+
+def _by_severity(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    errors = [p for p in problems if p.severity == "error"]
+    return errors, [p for p in problems if p.severity != "error"]
+
+
+def _not_editable(submission: Submission) -> ValidationError:
+    return ValidationError(
+        _("This submission is %(status)s: it cannot be changed now.")
+        % {"status": submission.get_status_display().lower()},
+        code="locked",
+    )
+
+
+def _current_cells(submission: Submission) -> list[CellValue]:
+    return [
+        CellValue(indicator_code=code, breakdown=breakdown, value=value)
+        for code, breakdown, value in Value.objects.filter(submission=submission)
+        .order_by("indicator__code", "breakdown")
+        .values_list("indicator__code", "breakdown", "value")
+    ]
+
+
+@transaction.atomic
+def submission_open(
+    *, actor: Any, organisation: Organisation, dataset: Dataset, period: Period
+) -> Submission:
+    """The organisation's submission for this dataset and period, created as a draft."""
+    _require_reporter(actor, organisation)
+    if not dataset.is_active or not dataset.organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            _("%(organisation)s does not report %(dataset)s.")
+            % {"organisation": organisation, "dataset": dataset},
+            code="not_assigned",
+        )
+    submission, created = Submission.objects.get_or_create(
+        organisation=organisation, dataset=dataset, period=period
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="measurement.submission_open",
+            target=submission,
+            changes={"organisation": organisation.slug, "dataset": dataset.code},
+        )
+    return submission
+
+
+def _check_cells(cells: list[CellValue], expected: dict[str, dict[str, bool]]) -> list[Problem]:
+    """Cells that could not be stored at all: unknown to the dataset, or given twice."""
+    seen: dict[str, set[str]] = {}
+    problems = []
+    for cell in cells:
+        given = seen.setdefault(cell.indicator_code, set())
+        if cell.breakdown not in expected.get(cell.indicator_code, ()):
+            problems.append(
+                Problem(
+                    message=_("%(indicator)s %(breakdown)s is not part of this dataset.")
+                    % {"indicator": cell.indicator_code, "breakdown": cell.breakdown},
+                    column=f"{cell.indicator_code}/{cell.breakdown}",
+                    code="unknown_cell",
+                )
+            )
+        elif cell.breakdown in given:
+            problems.append(
+                Problem(
+                    message=_("%(indicator)s %(breakdown)s is given twice.")
+                    % {"indicator": cell.indicator_code, "breakdown": cell.breakdown or ""},
+                    column=f"{cell.indicator_code}/{cell.breakdown}",
+                    code="duplicate",
+                )
+            )
+        given.add(cell.breakdown)
+    return problems
+
+
+VALUE_COLUMNS = (
+    "submission_id",
+    "indicator_id",
+    "organisation_id",
+    "period_id",
+    "breakdown",
+    "value",
+)
+INSERT_BATCH = 2000
+
+
+def _value_rows(
+    submission: Submission, cells: Iterable[CellValue], indicators: dict[str, int]
+) -> Iterator[tuple[int, int, int, int, str, Decimal]]:
+    for cell in cells:
+        yield (
+            submission.pk,
+            indicators[cell.indicator_code],
+            submission.organisation_id,
+            submission.period_id,
+            cell.breakdown,
+            cell.value,
+        )
+
+
+def _copy_values(
+    submission: Submission, cells: Iterable[CellValue], indicators: dict[str, int]
+) -> None:
+    """PostgreSQL: stream the rows with COPY, in the caller's transaction.
+
+    A file of a hundred thousand values would otherwise become as many model instances
+    and a hundred INSERTs that Django prepares field by field: COPY writes the same rows
+    several times faster, with no list of rows held in memory.
+    """
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=sql.Identifier(Value._meta.db_table),
+        columns=sql.SQL(", ").join(sql.Identifier(column) for column in VALUE_COLUMNS),
+    )
+    with connection.cursor() as wrapper, wrapper.cursor.copy(statement) as copy:
+        for row in _value_rows(submission, cells, indicators):
+            copy.write_row(row)
+
+
+def _insert_values(
+    submission: Submission, cells: Iterable[CellValue], indicators: dict[str, int]
+) -> None:
+    """Other databases (SQLite in development and tests): bulk_create, batch by batch."""
+    rows = _value_rows(submission, cells, indicators)
+    while batch := list(islice(rows, INSERT_BATCH)):
+        Value.objects.bulk_create(
+            [Value(**dict(zip(VALUE_COLUMNS, row, strict=True))) for row in batch]
+        )
+
+
+@transaction.atomic
+def submission_save_values(
+    *,
+    actor: Any,
+    submission: Submission,
+    cells: list[CellValue],
+    channel: str,
+    submit: bool = False,
+) -> list[Problem]:
+    """Replace every value of the submission (a draft may be saved incomplete).
+
+    With errors nothing is written and SubmissionInvalid lists them all; otherwise the
+    warnings are returned so the person sees them beside the saved data.
+    """
+    _require_reporter(actor, submission.organisation)
+    _lock(submission)
+    if submission.status not in EDITABLE:
+        raise _not_editable(submission)
+    expected = expected_keys(submission.dataset)
+    problems = _check_cells(cells, expected) or validate_cells(
+        cells, submission.dataset, require_complete=submit, expected=expected
+    )
+    errors, warnings = _by_severity(problems)
+    if errors:
+        raise SubmissionInvalid(problems)
+    indicators = dict(
+        Indicator.objects.filter(code__in={c.indicator_code for c in cells}).values_list(
+            "code", "pk"
+        )
+    )
+    Value.objects.filter(submission=submission).delete()
+    if connection.vendor == "postgresql":
+        _copy_values(submission, cells, indicators)
+    else:
+        _insert_values(submission, cells, indicators)
+    submission.channel = channel
+    submission.save(update_fields=["channel", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="measurement.submission_save",
+        target=submission,
+        changes={"values": len(cells), "channel": channel},
+    )
+    if submit:
+        return _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
+    return warnings
+
+
+def _submit(
+    *, actor: Any, submission: Submission, cells: list[CellValue], warnings: list[Problem]
+) -> list[Problem]:
+    submission.version += 1
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    submission.submitted_at = timezone.now()
+    submission.review_comment = ""
+    submission.save(
+        update_fields=[
+            "version",
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "review_comment",
+            "updated_at",
+        ]
+    )
+    SubmissionVersion.objects.create(
+        submission=submission,
+        number=submission.version,
+        created_by=submission.submitted_by,
+        channel=submission.channel,
+        values=[
+            {"indicator": c.indicator_code, "breakdown": c.breakdown, "value": str(c.value)}
+            for c in cells
+        ],
+    )
+    audit_record(
+        actor=actor,
+        action="measurement.submission_submit",
+        target=submission,
+        changes={"version": submission.version, "values": len(cells)},
+    )
+    return warnings
+
+
+@transaction.atomic
+def submission_submit(*, actor: Any, submission: Submission) -> list[Problem]:
+    """Send the saved values for approval, checked completely; returns the warnings."""
+    _require_reporter(actor, submission.organisation)
+    _lock(submission)
+    if submission.status not in EDITABLE:
+        raise _not_editable(submission)
+    cells = _current_cells(submission)
+    problems = validate_cells(cells, submission.dataset, require_complete=True)
+    errors, warnings = _by_severity(problems)
+    if errors:
+        raise SubmissionInvalid(problems)
+    return _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
+
+
+def _review(
+    *, actor: Any, submission: Submission, status: str, comment: str, action: str
+) -> Submission:
+    previous = submission.status
+    submission.status = status
+    submission.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    submission.reviewed_at = timezone.now()
+    submission.review_comment = comment
+    submission.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        target=submission,
+        changes={"status": [previous, status], "comment": comment},
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor: Any, submission: Submission) -> Submission:
+    """Lock the data and bring it into the shared figures at once."""
+    require_backbone_staff(actor)
+    _lock(submission)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submission waiting for approval can be approved."), code="not_submitted"
+        )
+    _review(
+        actor=actor,
+        submission=submission,
+        status=Submission.Status.APPROVED,
+        comment="",
+        action="measurement.submission_approve",
+    )
+    rollups.apply_submission(submission, counted_before=False)
+    return submission
+
+
+def _required_text(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"comment": message}, code="required")
+    return text
+
+
+@transaction.atomic
+def submission_return(*, actor: Any, submission: Submission, comment: str) -> Submission:
+    """Send a submission back to its steward with what to fix."""
+    require_backbone_staff(actor)
+    comment = _required_text(comment, _("Say what the organisation needs to change."))
+    _lock(submission)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submission waiting for approval can be returned."), code="not_submitted"
+        )
+    return _review(
+        actor=actor,
+        submission=submission,
+        status=Submission.Status.RETURNED,
+        comment=comment,
+        action="measurement.submission_return",
+    )
+
+
+@transaction.atomic
+def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Submission:
+    """Unlock approved data so its steward can correct it; it leaves the shared figures
+    until approved again."""
+    require_backbone_staff(actor)
+    reason = _required_text(reason, _("Give the reason for reopening this submission."))
+    _lock(submission)
+    if submission.status != Submission.Status.APPROVED:
+        raise ValidationError(
+            _("Only an approved submission can be reopened."), code="not_approved"
+        )
+    _review(
+        actor=actor,
+        submission=submission,
+        status=Submission.Status.RETURNED,
+        comment=reason,
+        action="measurement.submission_reopen",
+    )
+    rollups.apply_submission(submission, counted_before=True)
+    return submission
+
+
+def request_hash(payload: Any) -> str:
+    """A fingerprint of a request body, independent of key order and spacing."""
+    text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def submission_receive(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    dataset: Dataset,
+    period: Period,
+    cells: list[CellValue],
+    submit: bool,
+    idempotency_key: str = "",
+    fingerprint: str = "",
+) -> tuple[Submission, list[Problem], bool]:
+    """An API write: open, save and maybe submit, applied once per idempotency key.
+
+    Returns (submission, warnings, replayed); `replayed` is True when the key was already
+    used for the same request, in which case nothing is written again.
+    """
+    if idempotency_key:
+        previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+        if previous is not None:
+            if previous.request_hash != fingerprint:
+                raise IdempotencyConflictError
+            return previous.submission, [], True
+    try:
+        with transaction.atomic():
+            submission = submission_open(
+                actor=actor, organisation=organisation, dataset=dataset, period=period
+            )
+            warnings = submission_save_values(
+                actor=actor,
+                submission=submission,
+                cells=cells,
+                channel=Submission.Channel.API,
+                submit=submit,
+            )
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    user=actor,
+                    key=idempotency_key,
+                    submission=submission,
+                    request_hash=fingerprint,
+                )
+    except IntegrityError:
+        # The same key arrived twice at once; the other request wrote first.
+        previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+        if previous is None:
+            raise
+        if previous.request_hash != fingerprint:
+            raise IdempotencyConflictError from None
+        return previous.submission, [], True
+    return submission, warnings, False
