@@ -6,10 +6,10 @@ from collectif.core.manifest import ApiMount, DemoLoader, Manifest, NavEntry, Ur
 from collectif.measurement import demo
 from collectif.measurement.api.results import router as results_router
 from collectif.measurement.api.submissions import router as measurement_router
+from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.permissions import PERMISSIONS
 from collectif.measurement.reference import load_dimensions
 from collectif.measurement.views.home import late_attention, review_attention, steward_panel
-
 
 manifest = Manifest(
     label="measurement",
@@ -66,6 +66,7 @@ manifest = Manifest(
         ApiMount("/results", results_router),
     ),
     permissions=PERMISSIONS,
+    audit_actions=MeasurementAction,
     reference=load_dimensions,
     demo=DemoLoader(load=demo.load, is_loaded=demo.is_loaded, summary=demo.summary),
 )
