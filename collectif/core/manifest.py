@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from ninja import Router
-    from rules.predicates import Predicate
+
+    from collectif.core.permissions import RulePredicate
 
     from collectif.core.audit import AuditAction
 
@@ -121,7 +122,7 @@ class Manifest:
     figures: Sequence[Callable[[], list[Figure]]] = ()
     urls: Sequence[UrlMount] = ()
     api: Sequence[ApiMount] = ()
-    permissions: Mapping[str, "Predicate"] = field(default_factory=dict)
+    permissions: Mapping[str, "RulePredicate"] = field(default_factory=dict)
     audit_actions: "type[AuditAction] | None" = None
     reference: Callable[[Any], None] | None = None  # reference(apps): rows a flush removes
     demo: DemoLoader | None = None
@@ -148,11 +149,11 @@ def manifests() -> tuple[Manifest, ...]:
 
 def register_permissions() -> None:
     """Declare every app's permission rules with django-rules (idempotent)."""
-    import rules
+    from collectif.core.permissions import register_rule
 
     for manifest in manifests():
-        for name, predicate in manifest.permissions.items():
-            rules.set_perm(name, predicate)
+        for name, rule in manifest.permissions.items():
+            register_rule(name, rule)
 
 
 def nav_entries() -> list[NavEntry]:
