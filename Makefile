@@ -34,9 +34,11 @@ demo: translations
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=true $(BIN)/collectif runserver $(HOST):$(PORT)
 
+# Style, then the dependency rules between apps (docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy collectif config
