@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "collectif.core.context_processors.initiative",
+                "collectif.accounts.context_processors.roles",
             ],
             "builtins": ["collectif.core.templatetags.collectif"],
         },
@@ -143,7 +144,9 @@ ACCOUNT_RATE_LIMITS = {
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", "English"), ("fr", "Français")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Core's catalogue outranks those of the apps installed before it (Django's admin says
+# "Page non trouvée"), as the shared root catalogue does.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "collectif" / "core" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="America/Toronto")

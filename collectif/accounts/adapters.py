@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
-class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+class InvitationOnlyAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
     """People join through a staff invitation; the open sign-up form stays closed.
 
     allauth's messages are reworded here so they read plainly in both languages and

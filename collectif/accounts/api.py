@@ -1,12 +1,13 @@
 """`/api/v1/me`: who the token or session belongs to, so a client can check its setup."""
 
-from typing import Any
-
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from collectif.accounts import selectors
 from collectif.accounts.api_auth import required_auth
+from collectif.accounts.models import User
+from collectif.accounts.organisations import organisation_names, organisation_slug
 from collectif.accounts.permissions import user_roles
 
 router = Router(tags=["people"], auth=required_auth)
@@ -30,7 +31,9 @@ class MeOut(Schema):
 
 @router.get("", response=MeOut, summary="The person the request is authenticated as")
 def me(request: HttpRequest) -> MeOut:
-    user: Any = request.user
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
     return MeOut(
         email=user.email,
         full_name=user.full_name,
@@ -38,9 +41,9 @@ def me(request: HttpRequest) -> MeOut:
         roles=sorted(user_roles(user)),
         memberships=[
             MembershipOut(
-                organisation=membership.organisation.slug,
-                organisation_name_en=getattr(membership.organisation, "name_en", "") or "",
-                organisation_name_fr=getattr(membership.organisation, "name_fr", "") or "",
+                organisation=organisation_slug(membership.organisation),
+                organisation_name_en=organisation_names(membership.organisation)["en"],
+                organisation_name_fr=organisation_names(membership.organisation)["fr"],
                 role=membership.role,
                 role_label=str(membership.get_role_display()),
             )

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from collectif.accounts import selectors
@@ -25,7 +26,11 @@ class RoleChoiceField(forms.ChoiceField):
     """Role radios whose labels carry a one-line description of each role."""
 
     def __init__(self, **kwargs: Any) -> None:
-        choices = [(role.value, f"{role.label} – {ROLE_DESCRIPTIONS[role]}") for role in Role]
+        # Lazy, so the form module may be imported in one language and shown in another.
+        choices = [
+            (role.value, format_lazy("{} – {}", role.label, ROLE_DESCRIPTIONS[role]))
+            for role in Role
+        ]
         super().__init__(choices=choices, widget=forms.RadioSelect, **kwargs)
 
 

@@ -6,11 +6,10 @@ kept on the user object, so checking several rules on one page costs one query.
 
 from typing import Any
 
-import rules
-from rules.predicates import Predicate
-from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 
-from collectif.accounts.models import Membership, Role
+from collectif.accounts.models import ApiToken, Membership, Role
+from collectif.core.permissions import RulePredicate, predicate
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -35,48 +34,49 @@ def organisations_acting_for(user: Any, role: str = Role.STEWARD) -> set[int]:
     )
 
 
-@rules.predicate
+@predicate
 def is_backbone_staff(user: Any) -> bool:
     return Role.STAFF in user_roles(user)
 
 
-@rules.predicate
+@predicate
 def is_data_steward(user: Any) -> bool:
     return Role.STEWARD in user_roles(user)
 
 
-@rules.predicate
+@predicate
 def is_governance_member(user: Any) -> bool:
     return Role.GOVERNANCE in user_roles(user)
 
 
-@rules.predicate
+@predicate
 def is_researcher(user: Any) -> bool:
     return Role.RESEARCHER in user_roles(user)
 
 
-@rules.predicate
+@predicate
 def is_member(user: Any) -> bool:
     return bool(user_roles(user))
 
 
-@rules.predicate
-def is_steward_of(user: Any, organisation: Any) -> bool:
+@predicate
+def is_steward_of(user: Any, organisation: Model | None) -> bool:
     if organisation is None:
         return False
     return organisation.pk in organisations_acting_for(user, Role.STEWARD)
 
 
-def require_backbone_staff(actor: Any) -> None:
-    """The services' guard: backbone staff, or the system itself (no actor: CLI, demo)."""
-    if actor is not None and not is_backbone_staff(actor):
-        raise PermissionDenied
+@predicate
+def owns_token(user: Any, token: ApiToken | None) -> bool:
+    """A token is its owner's alone; asked with no token, about having tokens at all."""
+    return token is None or token.user_id == getattr(user, "pk", None)
 
 
-PERMISSIONS: dict[str, Predicate] = {
+PERMISSIONS: dict[str, RulePredicate] = {
     "accounts.invite": is_backbone_staff,
     "accounts.view_people": is_backbone_staff,
-    "accounts.manage_tokens": is_member,
+    "accounts.manage_memberships": is_backbone_staff,
+    "accounts.manage_tokens": is_member & owns_token,
     # Core's pages ask these names; who holds them depends on roles, which live here.
     "core.view_audit": is_backbone_staff,
     "core.staff_home": is_backbone_staff,

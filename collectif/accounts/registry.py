@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collectif.accounts.api import router
 from collectif.accounts.attention import invitation_attention
+from collectif.accounts.audit import AccountsAction
 from collectif.accounts.permissions import PERMISSIONS
 from collectif.core.manifest import ApiMount, Manifest, NavEntry, UrlMount
 
@@ -33,4 +34,5 @@ manifest = Manifest(
     ),
     api=(ApiMount("/me", router),),
     permissions=PERMISSIONS,
+    audit_actions=AccountsAction,
 )

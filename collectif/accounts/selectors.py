@@ -3,11 +3,11 @@
 import hashlib
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from collectif.accounts.models import ApiToken, Invitation, Membership, User
-from collectif.ecosystem.models import Organisation
+from collectif.accounts.organisations import open_organisations
 
 INVITATION_STATUSES = ("pending", "accepted", "expired", "withdrawn")
 
@@ -100,9 +100,9 @@ def invitation_count(*, status: str) -> int:
     return Invitation.objects.filter(_status_filter(status)).count()
 
 
-def invitation_pending_exists(*, email: str, organisation: Organisation, role: str) -> bool:
+def invitation_pending_exists(*, email: str, organisation: Model, role: str) -> bool:
     return (
-        Invitation.objects.filter(email=email, organisation=organisation, role=role)
+        Invitation.objects.filter(email=email, organisation_id=organisation.pk, role=role)
         .filter(_status_filter("pending"))
         .exists()
     )
@@ -112,9 +112,9 @@ def user_get_by_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first()
 
 
-def membership_exists(*, email: str, organisation: Organisation, role: str) -> bool:
+def membership_exists(*, email: str, organisation: Model, role: str) -> bool:
     return Membership.objects.filter(
-        user__email__iexact=email, organisation=organisation, role=role
+        user__email__iexact=email, organisation_id=organisation.pk, role=role
     ).exists()
 
 
@@ -129,6 +129,6 @@ def person_list(*, search: str = "") -> QuerySet[User]:
     return people.order_by("email")
 
 
-def organisation_choices() -> QuerySet[Organisation]:
+def organisation_choices() -> QuerySet[Model]:
     """Organisations someone can still be invited to: archived ones are closed."""
-    return Organisation.objects.filter(archived_at__isnull=True).order_by("name")
+    return open_organisations()

@@ -1,45 +1,56 @@
 """Writes about people: API tokens, invitations and memberships."""
 
 import secrets
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from collectif.accounts import selectors
+from collectif.accounts.audit import AccountsAction
 from collectif.accounts.models import ApiToken, Invitation, Membership, Role, User
-from collectif.accounts.permissions import require_backbone_staff
+from collectif.accounts.organisations import is_archived
 from collectif.accounts.selectors import hash_secret
+from collectif.core.actors import Actor, require
 from collectif.core.services import audit_record, enqueue_on_commit
-from collectif.ecosystem.models import Organisation
 
 TOKEN_PREFIX = "clf_"  # noqa: S105 (a label, not a secret)
 INVITATION_SECRET_SALT = "collectif.accounts.invitation"  # noqa: S105 (a label, not a secret)
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is never stored or shown again."""
+def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """Create the actor's own token and return it with its secret, never stored or shown again.
+
+    A token stands for a person; the system has no roles to lend one.
+    """
+    require(actor, "accounts.manage_tokens")
+    if not isinstance(actor, User):
+        raise PermissionDenied
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor, name=name.strip()[:100], prefix=secret[:12], key_hash=hash_secret(secret)
     )
-    audit_record(actor=actor, action="api_token.create", target=token, changes={"name": name})
+    audit_record(
+        actor=actor, action=AccountsAction.API_TOKEN_CREATE, target=token, changes={"name": name}
+    )
     return token, secret
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    require(actor, "accounts.manage_tokens", token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoke", target=token)
+        audit_record(actor=actor, action=AccountsAction.API_TOKEN_REVOKE, target=token)
     return token
 
 
@@ -56,7 +67,7 @@ def invitation_secret(invitation: Invitation) -> str:
     ).hexdigest()
 
 
-def _new_expiry() -> Any:
+def _new_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.COLLECTIF["INVITATION_DAYS"])
 
 
@@ -68,17 +79,17 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, actor: Any, email: str, organisation: Organisation, role: str, language: str
+    *, actor: Actor, email: str, organisation: Model, role: str, language: str
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail; the link's secret is returned, only its hash is kept."""
-    require_backbone_staff(actor)
+    require(actor, "accounts.invite")
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if role not in Role.values:
         errors["role"] = _("Choose a role.")
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose the language of the e-mail.")
-    if organisation.archived_at is not None:
+    if is_archived(organisation):
         errors["organisation"] = _("This organisation is archived; nobody can be invited to it.")
     if not errors:
         if selectors.membership_exists(email=email, organisation=organisation, role=role):
@@ -92,10 +103,10 @@ def invitation_create(
         raise ValidationError(errors)
     invitation = Invitation.objects.create(
         email=email,
-        organisation=organisation,
+        organisation_id=organisation.pk,
         role=role,
         language=language,
-        invited_by=actor,
+        invited_by=actor if isinstance(actor, User) else None,
         expires_at=_new_expiry(),
         token_hash=hash_secret(secrets.token_urlsafe(32)),
     )
@@ -104,7 +115,7 @@ def invitation_create(
     invitation.save(update_fields=["token_hash"])
     audit_record(
         actor=actor,
-        action="invitation.create",
+        action=AccountsAction.INVITATION_CREATE,
         target=invitation,
         changes={"email": email, "organisation": organisation, "role": role, "language": language},
     )
@@ -113,9 +124,9 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation, str]:
+def invitation_resend(*, actor: Actor, invitation: Invitation) -> tuple[Invitation, str]:
     """Send again with a new link and a new expiry; the old link stops working."""
-    require_backbone_staff(actor)
+    require(actor, "accounts.invite", invitation)
     status = selectors.invitation_status(invitation)
     if status == "accepted":
         raise ValidationError(_("This invitation was already accepted."))
@@ -135,7 +146,7 @@ def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation
     invitation.save(update_fields=["expires_at", "token_hash"])
     audit_record(
         actor=actor,
-        action="invitation.resend",
+        action=AccountsAction.INVITATION_RESEND,
         target=invitation,
         changes={"expires_at": [before, invitation.expires_at]},
     )
@@ -144,16 +155,16 @@ def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Withdraw an invitation that has not been accepted; its link stops working."""
-    require_backbone_staff(actor)
+    require(actor, "accounts.invite", invitation)
     status = selectors.invitation_status(invitation)
     if status == "accepted":
         raise ValidationError(_("This invitation was already accepted and cannot be withdrawn."))
     if status != "withdrawn":
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="invitation.revoke", target=invitation)
+        audit_record(actor=actor, action=AccountsAction.INVITATION_REVOKE, target=invitation)
     return invitation
 
 
@@ -171,19 +182,19 @@ def invitation_problem(invitation: Invitation) -> str:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: Any = None, full_name: str = "", password: str = ""
+    *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
 ) -> User:
     """Accept an invitation: link the signed-in or existing person, or create their account.
 
     Holding the link proves the person reads that mailbox, which is why the account is
-    tied to the invited e-mail address and a different signed-in person is refused.
+    tied to the invited e-mail address and a different signed-in person is refused. The
+    link is the permission: there is no actor yet, the person who accepts is audited.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     problem = invitation_problem(invitation)
     if problem:
         raise ValidationError(problem)
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
-    if signed_in and user.email.lower() != invitation.email.lower():
+    if user is not None and user.email.lower() != invitation.email.lower():
         raise ValidationError(
             _(
                 "This invitation was sent to %(email)s, but you are signed in as another "
@@ -191,7 +202,7 @@ def invitation_accept(
             )
             % {"email": invitation.email}
         )
-    person = user if signed_in else selectors.user_get_by_email(email=invitation.email)
+    person = user if user is not None else selectors.user_get_by_email(email=invitation.email)
     created = person is None
     if person is None:
         full_name = full_name.strip()
@@ -219,7 +230,7 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(
         actor=person,
-        action="invitation.accept",
+        action=AccountsAction.INVITATION_ACCEPT,
         target=invitation,
         changes={
             "organisation": invitation.organisation,
@@ -231,16 +242,16 @@ def invitation_accept(
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """Take a role away; the person's account stays, with their other roles."""
-    require_backbone_staff(actor)
-    if membership.user_id == actor.pk and membership.role == Role.STAFF:
+    require(actor, "accounts.manage_memberships", membership)
+    if membership.user_id == getattr(actor, "pk", None) and membership.role == Role.STAFF:
         raise ValidationError(
             _("You cannot remove your own staff role. Ask another staff member to do it.")
         )
     audit_record(
         actor=actor,
-        action="membership.remove",
+        action=AccountsAction.MEMBERSHIP_REMOVE,
         target=membership,
         changes={
             "person": membership.user.email,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from rules.contrib.views import permission_required
 
 from collectif.accounts import selectors, services
 from collectif.accounts.forms import AcceptForm, InvitationForm, TokenForm
-from collectif.accounts.models import Invitation, Role
+from collectif.accounts.models import Invitation, Role, User
+from collectif.core.actors import request_actor
+from collectif.core.forms import FormPage, posted
+from collectif.core.permissions import permission_required
 
 View = Callable[..., HttpResponse]
 
@@ -32,7 +34,7 @@ def members_only(perm: str) -> Callable[[View], View]:
     """Signed-out visitors go to the sign-in page; signed-in people without `perm` get 403."""
 
     def decorator(view: View) -> View:
-        return wraps(view)(login_required(permission_required(perm, raise_exception=True)(view)))
+        return wraps(view)(login_required(permission_required(perm)(view)))
 
     return decorator
 
@@ -48,7 +50,7 @@ def _apply_errors(form: Form, exc: ValidationError, fields: dict[str, str] | Non
         form.add_error(None, exc.messages)
 
 
-def _page(request: HttpRequest, items: Any) -> Any:
+def _page(request: HttpRequest, items: Any) -> Page[Any]:
     return Paginator(items, settings.COLLECTIF["PAGE_SIZE"]).get_page(request.GET.get("page"))
 
 
@@ -91,31 +93,32 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 @members_only("accounts.invite")
 def invitation_create(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
-    if request.method == "POST" and form.is_valid():
+    actor = request_actor(request)
+    days = settings.COLLECTIF["INVITATION_DAYS"]
+
+    def save(form: InvitationForm) -> Invitation:
         data = form.cleaned_data
-        try:
-            invitation, _secret = services.invitation_create(
-                actor=request.user,
-                email=data["email"],
-                organisation=data["organisation"],
-                role=data["role"],
-                language=data["language"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link works for %(days)s days.")
-                % {"email": invitation.email, "days": settings.COLLECTIF["INVITATION_DAYS"]},
-            )
-            return redirect("accounts:invitation_list")
-    return render(
-        request,
-        "accounts/invitation_form.html",
-        {"form": form, "invitation_days": settings.COLLECTIF["INVITATION_DAYS"]},
+        invitation, _secret = services.invitation_create(
+            actor=actor,
+            email=data["email"],
+            organisation=data["organisation"],
+            role=data["role"],
+            language=data["language"],
+        )
+        return invitation
+
+    page: FormPage[InvitationForm, Invitation] = FormPage(
+        template="accounts/invitation_form.html",
+        save=save,
+        done=lambda invitation: (
+            _("Invitation sent to %(email)s. The link works for %(days)s days.")
+            % {"email": invitation.email, "days": days}
+        ),
+        next_url=lambda _invitation: reverse("accounts:invitation_list"),
+        context={"invitation_days": days},
     )
+    form = InvitationForm(posted(request), initial={"language": request.LANGUAGE_CODE})
+    return page.handle(request, form)
 
 
 def _invitation_action(
@@ -124,12 +127,13 @@ def _invitation_action(
     invitation = _invitation_or_404(invitation_id)
     error = ""
     if request.method == "POST":
+        actor = request_actor(request)
         try:
             if action == "resend":
-                services.invitation_resend(actor=request.user, invitation=invitation)
+                services.invitation_resend(actor=actor, invitation=invitation)
                 done = _("Invitation sent again to %(email)s, with a new link.")
             else:
-                services.invitation_revoke(actor=request.user, invitation=invitation)
+                services.invitation_revoke(actor=actor, invitation=invitation)
                 done = _("Invitation to %(email)s withdrawn. Its link no longer works.")
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -177,12 +181,11 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     problem = services.invitation_problem(invitation)
     if problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
-    user: Any = request.user
+    user = request.user
+    person = user if isinstance(user, User) and user.is_authenticated else None
     existing = selectors.user_get_by_email(email=invitation.email)
-    signed_in_as_other = user.is_authenticated and user.email.lower() != invitation.email
-    form = (
-        AcceptForm(request.POST or None) if existing is None and not user.is_authenticated else None
-    )
+    signed_in_as_other = person is not None and person.email.lower() != invitation.email
+    form = AcceptForm(posted(request)) if existing is None and person is None else None
     error = ""
     context: dict[str, Any] = {
         "invitation": invitation,
@@ -191,13 +194,13 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
     }
     if request.method == "POST" and not signed_in_as_other:
-        if existing is not None and not user.is_authenticated:
+        if existing is not None and person is None:
             return redirect(context["login_url"])
         if form is None or form.is_valid():
             try:
-                person = services.invitation_accept(
+                accepted = services.invitation_accept(
                     invitation=invitation,
-                    user=user,
+                    user=person,
                     full_name=form.cleaned_data["full_name"] if form else "",
                     password=form.cleaned_data["password1"] if form else "",
                 )
@@ -207,8 +210,8 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
                 else:
                     _apply_errors(form, exc, {"password": "password1"})
             else:
-                if not user.is_authenticated:
-                    login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+                if person is None:
+                    login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(
                     request,
                     _("Welcome! You now act as %(role)s for %(organisation)s.")
@@ -229,7 +232,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/people_list.html", {"page": page, "search": search})
 
 
-@members_only("accounts.invite")
+@members_only("accounts.manage_memberships")
 def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(membership_id=membership_id)
     if membership is None:
@@ -237,7 +240,7 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.membership_remove(actor=request.user, membership=membership)
+            services.membership_remove(actor=request_actor(request), membership=membership)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -274,10 +277,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @members_only("accounts.manage_tokens")
 def token_create(request: HttpRequest) -> HttpResponse:
     """Creates a token and shows its secret in the response itself, once, never again."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        user: Any = request.user
-        token, secret = services.api_token_create(actor=user, name=form.cleaned_data["name"])
+        token, secret = services.api_token_create(
+            actor=request_actor(request), name=form.cleaned_data["name"]
+        )
         return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
     return render(request, "accounts/token_form.html", {"form": form})
 
@@ -288,7 +292,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404
     if request.method == "POST":
-        services.api_token_revoke(actor=request.user, token=token)
+        services.api_token_revoke(actor=request_actor(request), token=token)
         messages.success(
             request,
             _("Token “%(name)s” revoked. Programs using it can no longer connect.")

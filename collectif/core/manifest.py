@@ -21,9 +21,8 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from ninja import Router
 
-    from collectif.core.permissions import RulePredicate
-
     from collectif.core.audit import AuditAction
+    from collectif.core.permissions import RulePredicate
 
 T = TypeVar("T")
 
@@ -126,6 +125,9 @@ class Manifest:
     audit_actions: "type[AuditAction] | None" = None
     reference: Callable[[Any], None] | None = None  # reference(apps): rows a flush removes
     demo: DemoLoader | None = None
+    # What the app adds to a lower app's pages, by the extension point's name
+    # ("agenda.plan_pages"): the lower app defines the point and reads it back.
+    extensions: Mapping[str, object] = field(default_factory=dict)
 
 
 def _discover() -> list[Manifest]:
@@ -154,6 +156,12 @@ def register_permissions() -> None:
     for manifest in manifests():
         for name, rule in manifest.permissions.items():
             register_rule(name, rule)
+
+
+def extensions(point: str, kind: type[T]) -> list[T]:
+    """What every app declares for an extension point, in dependency order."""
+    found = [manifest.extensions.get(point) for manifest in manifests()]
+    return [part for part in found if isinstance(part, kind)]
 
 
 def nav_entries() -> list[NavEntry]:

@@ -38,10 +38,6 @@ def audit_event_list(
     return events
 
 
-def audit_event_actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
-
-
 def job_get_for(*, job_id: Any, user: Any) -> Job | None:
     """A job is visible to the person who started it, and to backbone staff."""
     job = Job.objects.filter(pk=job_id).first()

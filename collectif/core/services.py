@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from collectif.core.actors import SYSTEM, Actor
+from collectif.core.audit import AuditAction
 from collectif.core.models import AuditEvent, Job
 
 
@@ -22,19 +25,32 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _person(actor: Actor) -> AbstractBaseUser | None:
+    """The person behind an actor; the system is nobody's account."""
+    return actor if isinstance(actor, AbstractBaseUser) else None
+
+
+def _actor_label(actor: Actor) -> str:
+    """Who acted, as kept on the row even after the person's account is gone."""
+    if isinstance(actor, AbstractBaseUser):
+        return str(getattr(actor, actor.get_email_field_name(), "") or "")
+    return SYSTEM.label
+
+
 def audit_record(
     *,
-    actor: Any,
-    action: str,
+    actor: Actor,
+    action: AuditAction,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record one change; every service that writes calls this in its transaction."""
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    person = _person(actor)
     return AuditEvent.objects.create(
-        actor=actor if is_person else None,
-        actor_label=(actor.email if is_person else "system"),
-        action=action,
+        # By key: core knows the user model only as Django's abstract base.
+        actor_id=person.pk if person is not None else None,
+        actor_label=_actor_label(actor),
+        action=str(action),
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
         object_label=str(target)[:300] if target is not None else "",
@@ -51,11 +67,10 @@ def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def job_create(*, kind: str, actor: Any, params: dict[str, Any] | None = None) -> Job:
+def job_create(*, kind: str, actor: Actor, params: dict[str, Any] | None = None) -> Job:
+    person = _person(actor)
     return Job.objects.create(
-        kind=kind,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        params=params or {},
+        kind=kind, created_by_id=person.pk if person is not None else None, params=params or {}
     )
 
 
@@ -91,6 +106,6 @@ def job_fail(*, job_id: Any, error: str) -> None:
     )
 
 
-def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
+def enqueue_on_commit(task: Any, *args: Any) -> None:
     """Queue a task once the current transaction commits, so it never sees half a write."""
-    transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+    transaction.on_commit(lambda: task.enqueue(*args))

@@ -14,12 +14,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from rules.contrib.views import permission_required
 
 from collectif.core import selectors
 from collectif.core.api_errors import error_body
+from collectif.core.audit import action_groups, change_lines, event_sentence
 from collectif.core.formatting import format_number
 from collectif.core.manifest import attention_items, headline_figures, home_panels
+from collectif.core.permissions import permission_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("core.staff_home", raise_exception=True)
+@permission_required("core.staff_home")
 def staff_home(request: HttpRequest) -> HttpResponse:
     items = attention_items(request.user)
     items.sort(key=lambda item: (item.count == 0, str(item.label)))
@@ -53,7 +54,7 @@ def _date_param(value: str) -> date | None:
 
 
 @login_required
-@permission_required("core.view_audit", raise_exception=True)
+@permission_required("core.view_audit")
 def audit_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
     since = _date_param(params.get("since", ""))
@@ -65,12 +66,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         until=until,
     )
     page = Paginator(events, settings.COLLECTIF["PAGE_SIZE"]).get_page(params.get("page"))
+    rows = [
+        {"event": event, "sentence": event_sentence(event), "changes": change_lines(event)}
+        for event in page.object_list
+    ]
     return render(
         request,
         "core/audit_list.html",
         {
             "page": page,
-            "actions": selectors.audit_event_actions(),
+            "rows": rows,
+            "action_groups": action_groups(),
             "filters": {
                 "action": params.get("action", ""),
                 "actor": params.get("actor", ""),
@@ -145,7 +151,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def _error(
-    request: HttpRequest, status: int, code: str, title: str, message: str, api_message: str
+    request: HttpRequest, *, status: int, code: str, title: str, message: str, api_message: str
 ) -> HttpResponse:
     if request.path.startswith("/api/"):
         # Failures outside any endpoint still answer in the API's one error format.
@@ -157,40 +163,40 @@ def _error(
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
         request,
-        403,
-        "forbidden",
-        _("You cannot use this page"),
-        _(
+        status=403,
+        code="forbidden",
+        title=_("You cannot use this page"),
+        message=_(
             "Your account does not have access to this page. "
             "If you think it should, contact the backbone team."
         ),
-        _("You are not allowed to do this."),
+        api_message=_("You are not allowed to do this."),
     )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
         request,
-        404,
-        "not_found",
-        _("Page not found"),
-        _(
+        status=404,
+        code="not_found",
+        title=_("Page not found"),
+        message=_(
             "If you typed the address, check it is correct. "
             "If you followed a link, it may be out of date."
         ),
-        _("Nothing was found at this address."),
+        api_message=_("Nothing was found at this address."),
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
-        500,
-        "server_error",
-        _("Sorry, something went wrong"),
-        _(
+        status=500,
+        code="server_error",
+        title=_("Sorry, something went wrong"),
+        message=_(
             "We could not show this page. Try again in a few minutes; "
             "if it keeps happening, contact the backbone team."
         ),
-        _("Something went wrong on our side. Try again in a few minutes."),
+        api_message=_("Something went wrong on our side. Try again in a few minutes."),
     )

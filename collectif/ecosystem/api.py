@@ -1,6 +1,7 @@
 """Organisations and sectors over the API: anyone reads the public ones, staff write."""
 
 import math
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -12,8 +13,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from collectif.accounts.api_auth import optional_auth, required_auth
+from collectif.core.actors import request_actor
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
+from collectif.ecosystem.services import OrganisationData, organisation_data
 
 router = Router(tags=["organisations"], auth=optional_auth)
 sector_router = Router(tags=["organisations"], auth=optional_auth)
@@ -132,7 +135,9 @@ def _resolve_codes(data: dict[str, Any]) -> dict[str, Any]:
                 code="invalid",
                 params={"codes": ", ".join(unknown)},
             )
-        data["provinces_served"] = [provinces[c.upper()] for c in served if c.upper() in provinces]
+        data["provinces_served"] = tuple(
+            provinces[c.upper()] for c in served if c.upper() in provinces
+        )
     if errors:
         raise ValidationError(errors)
     return data
@@ -173,7 +178,9 @@ def get_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[OrganisationOut]:
     _require(request, "ecosystem.add_organisation")
     data = _resolve_codes(payload.model_dump())
-    organisation = services.organisation_create(actor=request.user, **data)
+    organisation = services.organisation_create(
+        actor=request_actor(request), data=OrganisationData(**data)
+    )
     return Status(201, _out(request, organisation))
 
 
@@ -188,10 +195,13 @@ def update_organisation(
 ) -> OrganisationOut:
     _require(request, "ecosystem.change_organisation")
     organisation = selectors.organisation_get(user=request.user, slug=slug)
-    data = _resolve_codes(payload.model_dump(exclude_unset=True))
+    changes = _resolve_codes(payload.model_dump(exclude_unset=True))
+    data = replace(organisation_data(organisation), **changes)
     return _out(
         request,
-        services.organisation_update(actor=request.user, organisation=organisation, **data),
+        services.organisation_update(
+            actor=request_actor(request), organisation=organisation, data=data
+        ),
     )
 
 
@@ -204,7 +214,9 @@ def update_organisation(
 def archive_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
     _require(request, "ecosystem.archive_organisation")
     organisation = selectors.organisation_get(user=request.user, slug=slug)
-    organisation = services.organisation_archive(actor=request.user, organisation=organisation)
+    organisation = services.organisation_archive(
+        actor=request_actor(request), organisation=organisation
+    )
     return _out(request, organisation)
 
 
@@ -217,7 +229,9 @@ def archive_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
 def restore_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
     _require(request, "ecosystem.archive_organisation")
     organisation = selectors.organisation_get(user=request.user, slug=slug)
-    organisation = services.organisation_restore(actor=request.user, organisation=organisation)
+    organisation = services.organisation_restore(
+        actor=request_actor(request), organisation=organisation
+    )
     return _out(request, organisation)
 
 

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from collectif.core.actors import SYSTEM
 from collectif.core.manifest import DemoOutput
 from collectif.core.models import Province
 from collectif.ecosystem.models import Organisation, Sector, SizeBand
-from collectif.ecosystem.services import organisation_archive, organisation_create
+from collectif.ecosystem.services import (
+    OrganisationData,
+    organisation_archive,
+    organisation_create,
+)
 
 BACKBONE_SLUG = "backbone"
 # The accounts demo makes its data stewards report for these two programs.
@@ -523,9 +528,7 @@ def _plan(rng: random.Random, *, sector: str, province: str, taken: set[str]) ->
 def load(*, rng: random.Random, out: DemoOutput) -> None:
     provinces = {p.code: p for p in Province.objects.all()}
     sectors = {s.code: s for s in Sector.objects.all()}
-    organisation_create(
-        actor=None,
-        slug=BACKBONE_SLUG,
+    backbone = OrganisationData(
         name_en="Mentoring Movement Canada – backbone team",
         name_fr="Mouvement canadien du mentorat – équipe de soutien",
         description_en="Coordinates the movement: shared measurement, meetings and "
@@ -534,31 +537,31 @@ def load(*, rng: random.Random, out: DemoOutput) -> None:
         f"communication. {FICTIONAL_FR}",
         sector=sectors["non-profit"],
         head_office_province=provinces["ON"],
-        provinces_served=list(provinces.values()),
+        provinces_served=tuple(provinces.values()),
         website="https://example.org/",
         size_band=SizeBand.SMALL,
     )
+    organisation_create(actor=SYSTEM, data=backbone, slug=BACKBONE_SLUG)
     plans = _plans(rng, list(provinces.values()))
     created: list[Organisation] = []
     for plan in out.progress(plans, "Organisations", total=len(plans)):
-        organisation = organisation_create(
-            actor=None,
-            slug=plan.slug,
+        data = OrganisationData(
             name_en=plan.name_en,
             name_fr=plan.name_fr,
             description_en=f"{plan.description_en} {FICTIONAL_EN}" if plan.name_en else "",
             description_fr=f"{plan.description_fr} {FICTIONAL_FR}" if plan.name_fr else "",
             sector=sectors[plan.sector],
             head_office_province=provinces[plan.province],
-            provinces_served=[provinces[code] for code in plan.served],
+            provinces_served=tuple(provinces[code] for code in plan.served),
             size_band=plan.size_band,
             website=plan.website,
             is_public=plan.is_public,
         )
+        organisation = organisation_create(actor=SYSTEM, data=data, slug=plan.slug)
         created.append(organisation)
     candidates = [o for o in created if o.slug not in DEMO_STEWARD_ORGANISATIONS]
     for organisation in rng.sample(candidates, k=ARCHIVED_COUNT):
-        organisation_archive(actor=None, organisation=organisation)
+        organisation_archive(actor=SYSTEM, organisation=organisation)
 
 
 def is_loaded() -> bool:

@@ -3,13 +3,12 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from collectif.core.models import Province
 from collectif.ecosystem import selectors
 from collectif.ecosystem.models import Organisation, Sector, SizeBand
-from collectif.ecosystem.services import DESCRIPTION_MAX_LENGTH
+from collectif.ecosystem.services import DESCRIPTION_MAX_LENGTH, OrganisationData
 
 NAME_MAX_LENGTH = Organisation._meta.get_field("name").max_length
 
@@ -108,10 +107,18 @@ class OrganisationForm(forms.Form):
         self.fields["head_office_province"].queryset = provinces  # type: ignore[attr-defined]
         self.fields["provinces_served"].queryset = provinces  # type: ignore[attr-defined]
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's refusal in the error summary and beside the field it names."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
+    def organisation_data(self) -> OrganisationData:
+        """The valid form as the services take it."""
+        data = self.cleaned_data
+        return OrganisationData(
+            name_en=data["name_en"],
+            name_fr=data["name_fr"],
+            description_en=data["description_en"],
+            description_fr=data["description_fr"],
+            sector=data["sector"],
+            head_office_province=data["head_office_province"],
+            provinces_served=tuple(data["provinces_served"]),
+            website=data["website"],
+            size_band=data["size_band"],
+            is_public=data["is_public"],
+        )

@@ -6,20 +6,19 @@ active organisation.
 
 from typing import Any
 
-import rules
-from rules.predicates import Predicate
-
 from collectif.accounts.permissions import is_backbone_staff
+from collectif.core.permissions import RulePredicate, predicate
+from collectif.ecosystem.models import Organisation
 
 
-@rules.predicate
-def is_listed_publicly(user: Any, organisation: Any) -> bool:
+@predicate
+def is_listed_publicly(user: Any, organisation: Organisation | None) -> bool:
     return bool(
         organisation is not None and organisation.is_public and organisation.archived_at is None
     )
 
 
-PERMISSIONS: dict[str, Predicate] = {
+PERMISSIONS: dict[str, RulePredicate] = {
     "ecosystem.view_organisation": is_listed_publicly | is_backbone_staff,
     "ecosystem.list_organisations": is_backbone_staff,
     "ecosystem.add_organisation": is_backbone_staff,

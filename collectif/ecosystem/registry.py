@@ -8,10 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from collectif.core.formatting import format_number
-from collectif.core.manifest import AttentionItem, Figure
-from collectif.core.manifest import ApiMount, DemoLoader, DemoOutput, Manifest, NavEntry, UrlMount
+from collectif.core.manifest import (
+    ApiMount,
+    AttentionItem,
+    DemoLoader,
+    DemoOutput,
+    Figure,
+    Manifest,
+    NavEntry,
+    UrlMount,
+)
 from collectif.ecosystem import demo, demo_people, selectors
 from collectif.ecosystem.api import router, sector_router
+from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.permissions import PERMISSIONS
 from collectif.ecosystem.reference import load_sectors
 
@@ -76,6 +85,7 @@ manifest = Manifest(
     urls=(UrlMount("ecosystem/", "collectif.ecosystem.urls"),),
     api=(ApiMount("/organisations", router), ApiMount("/sectors", sector_router)),
     permissions=PERMISSIONS,
+    audit_actions=EcosystemAction,
     reference=load_sectors,
     demo=DemoLoader(load=_demo_load, is_loaded=demo.is_loaded, summary=_demo_summary),
 )

@@ -1,6 +1,7 @@
 """Every write about organisations: create, edit, archive, restore, delete, export."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,23 +13,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from collectif.core.actors import Actor, require
 from collectif.core.models import Job, Province
 from collectif.core.services import audit_record, diff_fields, enqueue_on_commit, job_create
 from collectif.ecosystem import selectors
+from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
 
 NAME_FIELDS = ("name_en", "name_fr")
 DESCRIPTION_FIELDS = ("description_en", "description_fr")
-EDITABLE_FIELDS = (
-    *NAME_FIELDS,
-    *DESCRIPTION_FIELDS,
-    "sector",
-    "head_office_province",
-    "provinces_served",
-    "website",
-    "size_band",
-    "is_public",
-)
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 80
 DESCRIPTION_MAX_LENGTH = 4000
 
@@ -127,84 +120,119 @@ def _validate(organisation: Organisation) -> None:
         raise ValidationError(errors)
 
 
-def _clean_text(value: Any) -> str:
+def _clean_text(value: str | None) -> str:
     return str(value or "").strip()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganisationData:
+    """What a person edits about an organisation, as every channel hands it over."""
+
+    name_en: str = ""
+    name_fr: str = ""
+    description_en: str = ""
+    description_fr: str = ""
+    sector: Sector
+    head_office_province: Province
+    provinces_served: tuple[Province, ...] = ()
+    website: str = ""
+    size_band: str = ""
+    is_public: bool = True
+
+
+def organisation_data(organisation: Organisation) -> OrganisationData:
+    """An organisation's editable fields as they stand, for a partial change (API PATCH)."""
+    return OrganisationData(
+        **selectors.translated_values(organisation),
+        sector=organisation.sector,
+        head_office_province=organisation.head_office_province,
+        provinces_served=tuple(organisation.provinces_served.all()),
+        website=organisation.website,
+        size_band=organisation.size_band,
+        is_public=organisation.is_public,
+    )
+
+
+def _assign(organisation: Organisation, data: OrganisationData) -> None:
+    """Copy the edited fields onto the organisation, text trimmed."""
+    for name in (*NAME_FIELDS, *DESCRIPTION_FIELDS):
+        setattr(organisation, name, _clean_text(getattr(data, name)))
+    organisation.sector = data.sector
+    organisation.head_office_province = data.head_office_province
+    organisation.website = _clean_text(data.website)
+    organisation.size_band = data.size_band or ""
+    organisation.is_public = data.is_public
+
+
+def _columns(changed: Iterable[str]) -> list[str]:
+    """The columns to write for the changed fields; a language column also rewrites the
+    untranslated one, which holds the name in the language of whoever saved last."""
+    columns: set[str] = set()
+    for name in changed:
+        if name == "provinces_served":
+            continue
+        columns.add(name)
+        if name in NAME_FIELDS:
+            columns.add("name")
+        elif name in DESCRIPTION_FIELDS:
+            columns.add("description")
+    return sorted(columns)
 
 
 @transaction.atomic
 def organisation_create(
-    *,
-    actor: Any,
-    name_en: str,
-    name_fr: str,
-    description_en: str = "",
-    description_fr: str = "",
-    sector: Sector,
-    head_office_province: Province,
-    provinces_served: Iterable[Province] = (),
-    website: str = "",
-    size_band: str = "",
-    is_public: bool = True,
-    slug: str | None = None,
+    *, actor: Actor, data: OrganisationData, slug: str | None = None
 ) -> Organisation:
-    provinces = list(provinces_served)
-    organisation = Organisation(
-        name_en=_clean_text(name_en),
-        name_fr=_clean_text(name_fr),
-        description_en=_clean_text(description_en),
-        description_fr=_clean_text(description_fr),
-        sector=sector,
-        head_office_province=head_office_province,
-        website=_clean_text(website),
-        size_band=size_band or "",
-        is_public=is_public,
-    )
-    organisation.slug = slug or _unique_slug(_clean_text(name_en) or _clean_text(name_fr))
+    require(actor, "ecosystem.add_organisation")
+    organisation = Organisation()
+    _assign(organisation, data)
+    organisation.slug = slug or _unique_slug(_clean_text(data.name_en) or _clean_text(data.name_fr))
     _validate(organisation)
     organisation.save()
-    organisation.provinces_served.set(provinces)
+    organisation.provinces_served.set(data.provinces_served)
     audit_record(
         actor=actor,
-        action="organisation.create",
+        action=EcosystemAction.ORGANISATION_CREATE,
         target=organisation,
-        changes=diff_fields({}, _snapshot(organisation, provinces)),
+        changes=diff_fields({}, _snapshot(organisation, data.provinces_served)),
     )
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
-    """Change some fields; the address (slug) stays so links and bookmarks keep working."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"organisation_update() cannot change {sorted(unknown)}")
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, data: OrganisationData
+) -> Organisation:
+    """Change the organisation; the address (slug) stays so links and bookmarks keep working."""
+    require(actor, "ecosystem.change_organisation", organisation)
     before = _snapshot(organisation, organisation.provinces_served.all())
-    provinces = list(fields.pop("provinces_served", organisation.provinces_served.all()))
-    for name, value in fields.items():
-        if name in (*NAME_FIELDS, *DESCRIPTION_FIELDS, "website"):
-            value = _clean_text(value)
-        elif name == "size_band":
-            value = value or ""
-        setattr(organisation, name, value)
-    changes = diff_fields(before, _snapshot(organisation, provinces))
+    _assign(organisation, data)
+    changes = diff_fields(before, _snapshot(organisation, data.provinces_served))
     if not changes:
         return organisation
     _validate(organisation)
-    organisation.save()
-    organisation.provinces_served.set(provinces)
-    audit_record(actor=actor, action="organisation.update", target=organisation, changes=changes)
+    organisation.save(update_fields=[*_columns(changes), "updated_at"])
+    if "provinces_served" in changes:
+        organisation.provinces_served.set(data.provinces_served)
+    audit_record(
+        actor=actor,
+        action=EcosystemAction.ORGANISATION_UPDATE,
+        target=organisation,
+        changes=changes,
+    )
     return organisation
 
 
 @transaction.atomic
-def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisation:
+def organisation_archive(*, actor: Actor, organisation: Organisation) -> Organisation:
     """Archive rather than delete: the data partners reported stays in the history."""
+    require(actor, "ecosystem.archive_organisation", organisation)
     if organisation.archived_at is None:
         organisation.archived_at = timezone.now()
         organisation.save(update_fields=["archived_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="organisation.archive",
+            action=EcosystemAction.ORGANISATION_ARCHIVE,
             target=organisation,
             changes={"archived": [False, True]},
         )
@@ -212,13 +240,14 @@ def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisat
 
 
 @transaction.atomic
-def organisation_restore(*, actor: Any, organisation: Organisation) -> Organisation:
+def organisation_restore(*, actor: Actor, organisation: Organisation) -> Organisation:
+    require(actor, "ecosystem.archive_organisation", organisation)
     if organisation.archived_at is not None:
         organisation.archived_at = None
         organisation.save(update_fields=["archived_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="organisation.restore",
+            action=EcosystemAction.ORGANISATION_RESTORE,
             target=organisation,
             changes={"archived": [True, False]},
         )
@@ -226,8 +255,9 @@ def organisation_restore(*, actor: Any, organisation: Organisation) -> Organisat
 
 
 @transaction.atomic
-def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
+def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
     """Only an organisation entered by mistake, with nothing attached, may disappear."""
+    require(actor, "ecosystem.delete_organisation", organisation)
     if selectors.organisation_attachments(organisation=organisation):
         raise ValidationError(
             _(
@@ -240,7 +270,7 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
     before = _snapshot(organisation, organisation.provinces_served.all())
     audit_record(
         actor=actor,
-        action="organisation.delete",
+        action=EcosystemAction.ORGANISATION_DELETE,
         target=organisation,
         changes=diff_fields(before, dict.fromkeys(before)),
     )
@@ -248,25 +278,32 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
 
 
 def organisation_export_start(
-    *, actor: Any, language: str, filters: dict[str, Any] | None = None
+    *, actor: Actor, language: str, filters: dict[str, Any] | None = None
 ) -> Job:
     """Start a CSV export in the background; the job page follows it to the download."""
     from collectif.ecosystem.tasks import organisation_export_csv
 
+    require(actor, "ecosystem.export_organisations")
     with transaction.atomic():
         job = job_create(
             kind=EXPORT_JOB_KIND,
             actor=actor,
             params={"language": language, "filters": filters or {}},
         )
-        audit_record(actor=actor, action="organisation.export", target=job, changes=filters or {})
+        audit_record(
+            actor=actor,
+            action=EcosystemAction.ORGANISATION_EXPORT_START,
+            target=job,
+            changes=filters or {},
+        )
         enqueue_on_commit(organisation_export_csv, str(job.pk))
     return job
 
 
 @transaction.atomic
-def organisation_export_save(*, job_id: Any, filename: str, content: bytes) -> str:
+def organisation_export_save(*, actor: Actor, job_id: str, filename: str, content: bytes) -> str:
     """Keep the finished file and point the job at it, for the download link."""
+    require(actor, "ecosystem.export_organisations")
     name = default_storage.save(f"jobs/exports/{filename}", ContentFile(content))
     Job.objects.filter(pk=job_id).update(result_file=name)
     return name

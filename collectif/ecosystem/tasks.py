@@ -2,26 +2,19 @@
 
 import csv
 import io
-from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from collectif.core.actors import SYSTEM
 from collectif.core.formatting import csv_delimiter
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
+from collectif.core.spreadsheets import neutralise
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_FILTERS = ("q", "sector", "province", "include_archived", "needs_steward", "sort")
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """The cell as text a spreadsheet shows rather than runs."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _headers() -> list[str]:
@@ -45,7 +38,7 @@ def _headers() -> list[str]:
 def _row(organisation: Organisation) -> list[str]:
     texts = selectors.translated_values(organisation)
     return [
-        spreadsheet_safe(value)
+        neutralise(value)
         for value in (
             organisation.slug,
             texts["name_en"],
@@ -88,7 +81,10 @@ def organisation_export_csv(job_id: str) -> str:
                 job_advance(job_id=job.pk)
         filename = f"organisations-{timezone.localdate().isoformat()}.csv"
         name = services.organisation_export_save(
-            job_id=job.pk, filename=filename, content=buffer.getvalue().encode("utf-8-sig")
+            actor=SYSTEM,
+            job_id=str(job.pk),
+            filename=filename,
+            content=buffer.getvalue().encode("utf-8-sig"),
         )
     except Exception as exc:
         job_fail(job_id=job.pk, error=repr(exc))

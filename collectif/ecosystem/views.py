@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rules.contrib.views import permission_required
 
+from collectif.core.actors import request_actor
+from collectif.core.forms import FormPage, posted
+from collectif.core.permissions import permission_required
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.forms import OrganisationForm
 from collectif.ecosystem.models import Organisation
@@ -77,7 +79,7 @@ def public_organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("ecosystem.list_organisations", raise_exception=True)
+@permission_required("ecosystem.list_organisations")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "ecosystem/organisation_list.html", _list_context(request, staff=True))
 
@@ -99,60 +101,54 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _save_form(
-    request: HttpRequest, form: OrganisationForm, organisation: Organisation | None
-) -> Organisation | None:
-    """Hand the form to the service; its refusal shows as form errors, nothing written."""
-    if not form.is_valid():
-        return None
-    try:
-        if organisation is None:
-            return services.organisation_create(actor=request.user, **form.cleaned_data)
-        return services.organisation_update(
-            actor=request.user, organisation=organisation, **form.cleaned_data
-        )
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return None
+def _organisation_url(organisation: Organisation) -> str:
+    return organisation.get_absolute_url()
 
 
 @login_required
-@permission_required("ecosystem.add_organisation", raise_exception=True)
+@permission_required("ecosystem.add_organisation")
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST":
-        organisation = _save_form(request, form, None)
-        if organisation is not None:
-            messages.success(
-                request, _("%(name)s was added to the organisations.") % {"name": organisation}
-            )
-            return redirect(organisation)
-    return render(request, "ecosystem/organisation_form.html", {"form": form})
-
-
-@login_required
-@permission_required("ecosystem.change_organisation", raise_exception=True)
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = selectors.organisation_get(user=request.user, slug=slug)
-    form = OrganisationForm(request.POST or None, organisation=organisation)
-    if request.method == "POST":
-        saved = _save_form(request, form, organisation)
-        if saved is not None:
-            messages.success(request, _("Your changes to %(name)s were saved.") % {"name": saved})
-            return redirect(saved)
-        # The service may have changed the object in memory before refusing it.
-        organisation = selectors.organisation_get(user=request.user, slug=slug)
-    return render(
-        request, "ecosystem/organisation_form.html", {"form": form, "organisation": organisation}
+    actor = request_actor(request)
+    page: FormPage[OrganisationForm, Organisation] = FormPage(
+        template="ecosystem/organisation_form.html",
+        save=lambda form: services.organisation_create(actor=actor, data=form.organisation_data()),
+        done=lambda organisation: (
+            _("%(name)s was added to the organisations.") % {"name": organisation}
+        ),
+        next_url=_organisation_url,
     )
+    return page.handle(request, OrganisationForm(posted(request)))
 
 
 @login_required
-@permission_required("ecosystem.archive_organisation", raise_exception=True)
+@permission_required("ecosystem.change_organisation")
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = request_actor(request)
+    organisation = selectors.organisation_get(user=request.user, slug=slug)
+
+    def save(form: OrganisationForm) -> Organisation:
+        # A copy of its own, so a refused change leaves the page's organisation as stored.
+        editing = selectors.organisation_get(user=request.user, slug=slug)
+        return services.organisation_update(
+            actor=actor, organisation=editing, data=form.organisation_data()
+        )
+
+    page: FormPage[OrganisationForm, Organisation] = FormPage(
+        template="ecosystem/organisation_form.html",
+        save=save,
+        done=lambda saved: _("Your changes to %(name)s were saved.") % {"name": saved},
+        next_url=_organisation_url,
+        context={"organisation": organisation},
+    )
+    return page.handle(request, OrganisationForm(posted(request), organisation=organisation))
+
+
+@login_required
+@permission_required("ecosystem.archive_organisation")
 def organisation_archive(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, slug=slug)
     if request.method == "POST":
-        services.organisation_archive(actor=request.user, organisation=organisation)
+        services.organisation_archive(actor=request_actor(request), organisation=organisation)
         messages.success(
             request,
             _("%(name)s is archived. It no longer appears in the lists.") % {"name": organisation},
@@ -167,10 +163,10 @@ def organisation_archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required("ecosystem.archive_organisation", raise_exception=True)
+@permission_required("ecosystem.archive_organisation")
 def organisation_restore(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, slug=slug)
-    services.organisation_restore(actor=request.user, organisation=organisation)
+    services.organisation_restore(actor=request_actor(request), organisation=organisation)
     messages.success(
         request, _("%(name)s is restored and appears in the lists again.") % {"name": organisation}
     )
@@ -178,14 +174,14 @@ def organisation_restore(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@permission_required("ecosystem.delete_organisation", raise_exception=True)
+@permission_required("ecosystem.delete_organisation")
 def organisation_delete(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, slug=slug)
     attachments = selectors.organisation_attachments(organisation=organisation)
     if request.method == "POST" and not attachments:
         name = str(organisation)
         try:
-            services.organisation_delete(actor=request.user, organisation=organisation)
+            services.organisation_delete(actor=request_actor(request), organisation=organisation)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(organisation)
@@ -201,11 +197,11 @@ def organisation_delete(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required("ecosystem.export_organisations", raise_exception=True)
+@permission_required("ecosystem.export_organisations")
 def organisation_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request.POST, staff=True)
     job = services.organisation_export_start(
-        actor=request.user, language=get_language() or "en", filters=filters
+        actor=request_actor(request), language=get_language() or "en", filters=filters
     )
     messages.success(request, _("The export has started. The file will be ready in a moment."))
     return redirect("core:job_detail", job_id=job.pk)

@@ -1,5 +1,5 @@
-import factory
-from factory.django import DjangoModelFactory
+from factory.declarations import Sequence, SubFactory
+from factory.django import DjangoModelFactory, Password
 
 from collectif.accounts.models import Membership, Role, User
 from collectif.ecosystem.tests.factories import OrganisationFactory
@@ -9,15 +9,15 @@ class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
 
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password("a-strong-test-password")
+    email = Sequence(lambda n: f"person{n}@example.org")
+    full_name = Sequence(lambda n: f"Person {n}")
+    password = Password("a-strong-test-password")
 
 
 class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
+    user = SubFactory(UserFactory)
+    organisation = SubFactory(OrganisationFactory)
     role = Role.STEWARD

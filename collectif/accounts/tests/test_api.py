@@ -3,8 +3,8 @@ from django.test import Client
 
 from collectif.accounts import services
 from collectif.accounts.models import Membership, Role
-from collectif.accounts.testing import assert_role_access
 from collectif.accounts.tests.factories import UserFactory
+from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 
@@ -67,7 +67,8 @@ def test_a_wrong_token_gets_401_in_the_standard_format_and_language(client: Clie
 
 @pytest.mark.django_db
 def test_a_revoked_token_is_refused(client: Client):
-    person = UserFactory.create()
+    person = user_with_role(Role.RESEARCHER)
+    assert person is not None
     token, secret = services.api_token_create(actor=person, name="old")
     services.api_token_revoke(actor=person, token=token)
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})

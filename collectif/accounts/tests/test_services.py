@@ -7,10 +7,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from collectif.accounts import selectors, services
+from collectif.accounts.audit import AccountsAction
 from collectif.accounts.models import ApiToken, Invitation, Membership, Role, User
-from collectif.accounts.testing import user_with_role
 from collectif.accounts.tests.factories import MembershipFactory, UserFactory
+from collectif.core.actors import SYSTEM
 from collectif.core.models import AuditEvent
+from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 
@@ -48,7 +50,7 @@ def test_an_invitation_stores_only_a_hash_and_sends_one_bilingual_email(
     assert invitation.email == "new.person@example.org"
     assert invitation.token_hash == selectors.hash_secret(secret)
     assert secret not in str(Invitation.objects.filter(pk=invitation.pk).values().get())
-    assert AuditEvent.objects.filter(action="invitation.create").count() == 1
+    assert AuditEvent.objects.filter(action=AccountsAction.INVITATION_CREATE).count() == 1
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -140,7 +142,7 @@ def test_accepting_creates_the_account_and_the_membership(staff, organisation):
     invitation.refresh_from_db()
     assert invitation.accepted_by == person and invitation.accepted_at is not None
     assert selectors.invitation_status(invitation) == "accepted"
-    assert AuditEvent.objects.filter(action="invitation.accept", actor=person).exists()
+    assert AuditEvent.objects.filter(action=AccountsAction.INVITATION_ACCEPT, actor=person).exists()
 
 
 @pytest.mark.django_db
@@ -249,7 +251,7 @@ def test_removing_a_membership_is_audited_and_keeps_the_account(staff, organisat
     services.membership_remove(actor=staff, membership=membership)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert User.objects.filter(pk=membership.user_id).exists()
-    assert AuditEvent.objects.filter(action="membership.remove").count() == 1
+    assert AuditEvent.objects.filter(action=AccountsAction.MEMBERSHIP_REMOVE).count() == 1
 
 
 @pytest.mark.django_db
@@ -263,7 +265,8 @@ def test_staff_cannot_remove_their_own_staff_role(staff):
 @pytest.mark.smoke
 @pytest.mark.django_db
 def test_a_token_is_stored_hashed_and_authenticates_until_revoked():
-    person = UserFactory.create()
+    person = user_with_role(Role.GOVERNANCE)
+    assert person is not None
     token, secret = services.api_token_create(actor=person, name="Export script")
 
     stored = ApiToken.objects.filter(pk=token.pk).values().get()
@@ -275,3 +278,50 @@ def test_a_token_is_stored_hashed_and_authenticates_until_revoked():
 
     services.api_token_revoke(actor=person, token=token)
     assert selectors.api_token_user(raw_token=secret) is None
+
+
+@pytest.mark.parametrize("role", [Role.STEWARD, Role.GOVERNANCE, Role.RESEARCHER, "no_role"])
+@pytest.mark.django_db
+def test_people_services_refuse_an_actor_who_may_not_act(role, staff, organisation):
+    """Whatever the channel, inviting and removing roles is for backbone staff."""
+    invitation, _secret = _invite(staff, organisation)
+    membership = MembershipFactory.create(organisation=organisation)
+    person = user_with_role(role, organisation)
+    assert person is not None
+    before = AuditEvent.objects.count()
+    attempts = [
+        lambda: _invite(person, organisation, email="other@example.org"),
+        lambda: services.invitation_resend(actor=person, invitation=invitation),
+        lambda: services.invitation_revoke(actor=person, invitation=invitation),
+        lambda: services.membership_remove(actor=person, membership=membership),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert AuditEvent.objects.count() == before
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.django_db
+def test_tokens_are_for_people_with_a_role_and_only_their_own():
+    nobody = UserFactory.create()
+    with pytest.raises(PermissionDenied):
+        services.api_token_create(actor=nobody, name="No role")
+    with pytest.raises(PermissionDenied):
+        services.api_token_create(actor=SYSTEM, name="The system has no token")
+    owner, other = user_with_role(Role.STEWARD), user_with_role(Role.STAFF)
+    assert owner is not None and other is not None
+    token, _secret = services.api_token_create(actor=owner, name="Mine")
+    with pytest.raises(PermissionDenied):
+        services.api_token_revoke(actor=other, token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert not ApiToken.objects.filter(user=nobody).exists()
+
+
+@pytest.mark.django_db
+def test_the_system_may_invite_and_is_audited_so(organisation):
+    invitation, _secret = _invite(SYSTEM, organisation)
+    assert invitation.invited_by is None
+    event = AuditEvent.objects.get(action=AccountsAction.INVITATION_CREATE)
+    assert (event.actor, event.actor_label) == (None, "system")

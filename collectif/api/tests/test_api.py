@@ -1,4 +1,4 @@
-"""The API root as a client meets it: reference data, documentation and errors."""
+"""The API root as a client meets it: one error format, the documentation, OpenAPI."""
 
 import json
 from typing import Any
@@ -7,7 +7,6 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from collectif.accounts.testing import ROLES, assert_role_access
 from collectif.core.views import server_error
 
 
@@ -17,84 +16,6 @@ def _error(response: Any, status: int) -> dict[str, Any]:
     error: dict[str, Any] = response.json()["error"]
     assert set(error) == {"code", "message", "details"}
     return error
-
-
-@pytest.mark.smoke
-@pytest.mark.django_db
-def test_the_provinces_are_listed_with_their_population(client: Client) -> None:
-    response = client.get("/api/v1/provinces")
-    assert response.status_code == 200
-    provinces = response.json()
-    assert [p["code"] for p in provinces][:2] == ["NL", "PE"]
-    assert len(provinces) == 13
-    assert sum(p["population_2021"] for p in provinces) == 36_991_981
-    quebec = next(p for p in provinces if p["code"] == "QC")
-    assert quebec == {
-        "code": "QC",
-        "sgc_code": 24,
-        "name_en": "Quebec",
-        "name_fr": "Québec",
-        "population_2021": 8_501_833,
-        "is_territory": False,
-    }
-
-
-@pytest.mark.django_db
-def test_reference_data_is_public_to_every_role(client: Client) -> None:
-    assert_role_access(client, "/api/v1/provinces", allowed=set(ROLES), api=True)
-    assert_role_access(client, "/api/v1/postal-codes/H2X1Y4", allowed=set(ROLES), api=True)
-
-
-@pytest.mark.django_db
-def test_a_postal_code_finds_its_area(client: Client) -> None:
-    response = client.get("/api/v1/postal-codes/h2x-1y4")
-    assert response.status_code == 200
-    area = response.json()
-    assert area["postal_code"] == "H2X 1Y4"
-    assert area["fsa"] == "H2X"
-    assert area["province_code"] == "QC"
-    assert "Plateau Mont-Royal" in area["place"]
-    assert 45 < area["latitude"] < 46
-    assert -74 < area["longitude"] < -73
-
-
-@pytest.mark.parametrize(
-    ("language", "message"),
-    [
-        ("en", "“D1A 1A1” is not a Canadian postal code."),
-        ("fr", "«\u00a0D1A 1A1\u00a0» n’est pas un code postal canadien."),
-    ],
-)
-@pytest.mark.django_db
-def test_an_impossible_postal_code_is_refused_in_the_clients_language(
-    client: Client, language: str, message: str
-) -> None:
-    response = client.get("/api/v1/postal-codes/D1A 1A1", headers={"Accept-Language": language})
-    error = _error(response, 422)
-    assert error["code"] == "invalid"
-    [detail] = error["details"]
-    assert detail["field"] == "code"
-    assert detail["message"].startswith(message)
-
-
-@pytest.mark.django_db
-def test_a_wrong_token_is_refused_in_french_for_french_clients(client: Client) -> None:
-    response = client.get(
-        "/api/v1/provinces",
-        headers={"Authorization": "Bearer not-a-real-token", "Accept-Language": "fr-CA,fr;q=0.9"},
-    )
-    error = _error(response, 401)
-    assert error["code"] == "unauthenticated"
-    assert error["message"] == (
-        "Connectez-vous ou envoyez un jeton d’API valide dans l’en-tête Authorization."
-    )
-    assert response["WWW-Authenticate"] == "Bearer"
-
-
-@pytest.mark.django_db
-def test_a_malformed_authorization_header_is_refused(client: Client) -> None:
-    response = client.get("/api/v1/provinces", headers={"Authorization": "Basic abc"})
-    assert _error(response, 401)["code"] == "unauthenticated"
 
 
 @pytest.mark.parametrize(

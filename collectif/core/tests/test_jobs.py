@@ -12,10 +12,11 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from collectif.accounts.models import User
-from collectif.accounts.testing import user_with_role
 from collectif.accounts.tests.factories import UserFactory
+from collectif.core.actors import SYSTEM
 from collectif.core.models import Job
 from collectif.core.services import job_advance, job_create, job_fail, job_start, job_succeed
+from collectif.ecosystem.testing import user_with_role
 
 
 def _person(role: str) -> User:
@@ -173,7 +174,7 @@ def test_progress_never_shows_more_than_complete(job: Job) -> None:
 
 @pytest.mark.django_db
 def test_a_job_started_by_the_system_has_no_owner() -> None:
-    job = job_create(kind="digest.send", actor=None)
+    job = job_create(kind="digest.send", actor=SYSTEM)
     assert job.created_by is None
     assert job.params == {}
 

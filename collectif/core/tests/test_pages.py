@@ -1,6 +1,7 @@
 """The layout every page shares, the language switch, error pages and the health check."""
 
 import re
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -9,15 +10,17 @@ from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.utils import translation
 
+from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.views import server_error
+from collectif.ecosystem.tests.factories import OrganisationFactory
 
 LAND_EN = "traditional, ancestral and unceded territories"
 LAND_FR = "territoires traditionnels, ancestraux et non cédés"
 
 
-def _text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
+def _text(response: Any) -> str:
+    return str(response.content.decode())
 
 
 @pytest.mark.smoke
@@ -157,3 +160,20 @@ def test_health_answers_503_when_the_database_does_not() -> None:
         response = Client().get("/health")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
+
+
+@pytest.mark.django_db
+def test_the_header_says_which_roles_the_person_holds_in_their_language(
+    client: Client,
+) -> None:
+    organisation = OrganisationFactory.create()
+    person = UserFactory.create(full_name="Léa Roy")
+    for role in (Role.STEWARD, Role.STAFF):
+        Membership.objects.create(user=person, organisation=organisation, role=role)
+    client.force_login(person)
+    english = _text(client.get("/en/about/"))
+    assert '<span class="user-roles">Backbone staff, Partner data steward</span>' in english
+    french = _text(client.get("/fr/about/"))
+    assert "Équipe de la structure de soutien, Responsable des données d’un partenaire" in french
+    client.force_login(UserFactory.create())
+    assert 'class="user-roles"' not in _text(client.get("/en/about/"))

@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
-from collectif.accounts.testing import assert_role_access
 from collectif.core.models import Province
+from collectif.ecosystem.testing import assert_role_access
 
 
 @pytest.mark.smoke

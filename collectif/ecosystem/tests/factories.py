@@ -1,4 +1,4 @@
-import factory
+from factory.declarations import LazyFunction, Sequence
 from factory.django import DjangoModelFactory
 
 from collectif.core.models import Province
@@ -9,10 +9,10 @@ class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
-    slug = factory.Sequence(lambda n: f"organisation-{n}")
-    name_en = factory.Sequence(lambda n: f"Mentoring Program {n}")
-    name_fr = factory.Sequence(lambda n: f"Programme de mentorat {n}")
+    slug = Sequence(lambda n: f"organisation-{n}")
+    name_en = Sequence(lambda n: f"Mentoring Program {n}")
+    name_fr = Sequence(lambda n: f"Programme de mentorat {n}")
     description_en = "Pairs young people with caring adult mentors."
     description_fr = "Jumelle des jeunes avec des personnes mentores bienveillantes."
-    sector = factory.LazyFunction(lambda: Sector.objects.get(code="non-profit"))
-    head_office_province = factory.LazyFunction(lambda: Province.objects.get(code="ON"))
+    sector = LazyFunction(lambda: Sector.objects.get(code="non-profit"))
+    head_office_province = LazyFunction(lambda: Province.objects.get(code="ON"))

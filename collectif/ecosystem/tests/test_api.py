@@ -4,9 +4,10 @@ from django.utils import timezone
 
 from collectif.accounts.models import Role
 from collectif.accounts.services import api_token_create
-from collectif.accounts.testing import assert_role_access, user_with_role
 from collectif.core.models import AuditEvent, Province
+from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 EVERYONE = {"anonymous", "no_role", *[r.value for r in Role]}
@@ -75,7 +76,7 @@ def test_staff_create_with_a_token(client: Client) -> None:
     body = response.json()
     assert body["slug"] == "mentoring-circle-of-halifax"
     assert body["provinces_served"] == ["NS", "PE"]
-    assert AuditEvent.objects.filter(action="organisation.create").count() == 1
+    assert AuditEvent.objects.filter(action=EcosystemAction.ORGANISATION_CREATE).count() == 1
 
 
 @pytest.mark.django_db

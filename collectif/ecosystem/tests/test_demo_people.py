@@ -2,9 +2,9 @@ import random
 
 import pytest
 
-from collectif.ecosystem import demo_people as demo
 from collectif.accounts.models import Invitation, Membership, Role, User
 from collectif.accounts.selectors import invitation_status
+from collectif.ecosystem import demo_people as demo
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 

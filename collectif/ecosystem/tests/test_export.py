@@ -4,9 +4,10 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 
-from collectif.accounts.testing import user_with_role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.models import AuditEvent, Job
+from collectif.ecosystem.audit import EcosystemAction
+from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 
@@ -50,7 +51,7 @@ def test_the_export_runs_in_the_background_and_gives_a_spreadsheet_safe_csv(
     evil = next(row for row in rows[1:] if row[2] == "Cercle")
     assert evil[5] == "Organisme à but non lucratif"
     assert evil[10] == "Oui"
-    assert AuditEvent.objects.filter(action="organisation.export").exists()
+    assert AuditEvent.objects.filter(action=EcosystemAction.ORGANISATION_EXPORT_START).exists()
     page = client.get(f"/fr/jobs/{job.pk}/").content.decode()
     assert "Télécharger" in page
 

@@ -2,9 +2,9 @@ import pytest
 from django.test import Client
 
 from collectif.accounts.models import User
-from collectif.accounts.testing import user_with_role
 from collectif.core.models import Province
 from collectif.ecosystem.models import Sector
+from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 

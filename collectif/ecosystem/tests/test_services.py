@@ -1,28 +1,41 @@
+from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from collectif.accounts.models import Membership, Role
-from collectif.accounts.testing import user_with_role
 from collectif.accounts.tests.factories import UserFactory
+from collectif.core.actors import SYSTEM
 from collectif.core.models import AuditEvent, Province
 from collectif.ecosystem import selectors, services
+from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 
-def _create(**overrides: Any) -> Organisation:
+def _data(**overrides: Any) -> services.OrganisationData:
     fields: dict[str, Any] = {
-        "actor": None,
         "name_en": "Mentoring Circle of Halifax",
         "name_fr": "Cercle de mentorat d’Halifax",
         "sector": Sector.objects.get(code="non-profit"),
         "head_office_province": Province.objects.get(code="NS"),
     }
     fields.update(overrides)
-    return services.organisation_create(**fields)
+    return services.OrganisationData(**fields)
+
+
+def _create(*, actor: Any = SYSTEM, **overrides: Any) -> Organisation:
+    return services.organisation_create(actor=actor, data=_data(**overrides))
+
+
+def _update(organisation: Organisation, *, actor: Any = SYSTEM, **changes: Any) -> Organisation:
+    data = replace(services.organisation_data(organisation), **changes)
+    return services.organisation_update(actor=actor, organisation=organisation, data=data)
 
 
 @pytest.mark.smoke
@@ -30,10 +43,10 @@ def _create(**overrides: Any) -> Organisation:
 def test_create_writes_the_organisation_its_provinces_and_an_audit_event() -> None:
     staff = user_with_role("staff")
     pe = Province.objects.get(code="PE")
-    organisation = _create(actor=staff, provinces_served=[pe], website="https://example.org")
+    organisation = _create(actor=staff, provinces_served=(pe,), website="https://example.org")
     assert organisation.slug == "mentoring-circle-of-halifax"
     assert list(organisation.provinces_served.all()) == [pe]
-    event = AuditEvent.objects.get(action="organisation.create")
+    event = AuditEvent.objects.get(action=EcosystemAction.ORGANISATION_CREATE)
     assert event.actor == staff
     assert event.changes["name_en"] == [None, "Mentoring Circle of Halifax"]
     assert event.changes["provinces_served"] == [None, ["PE"]]
@@ -120,14 +133,14 @@ def test_an_over_long_description_and_a_bad_website_are_refused_together() -> No
 def test_update_records_only_what_changed() -> None:
     organisation = _create()
     staff = user_with_role("staff")
-    services.organisation_update(
+    _update(
+        organisation,
         actor=staff,
-        organisation=organisation,
         name_en="Mentoring Circle of Halifax",
         size_band="10-49",
-        provinces_served=[Province.objects.get(code="PE")],
+        provinces_served=(Province.objects.get(code="PE"),),
     )
-    event = AuditEvent.objects.get(action="organisation.update")
+    event = AuditEvent.objects.get(action=EcosystemAction.ORGANISATION_UPDATE)
     assert event.changes == {"size_band": ["", "10-49"], "provinces_served": [[], ["PE"]]}
     organisation.refresh_from_db()
     assert organisation.size_band == "10-49"
@@ -137,10 +150,8 @@ def test_update_records_only_what_changed() -> None:
 @pytest.mark.django_db
 def test_update_without_a_change_writes_nothing() -> None:
     organisation = _create()
-    services.organisation_update(
-        actor=None, organisation=organisation, name_fr="Cercle de mentorat d’Halifax"
-    )
-    assert not AuditEvent.objects.filter(action="organisation.update").exists()
+    _update(organisation, name_fr="Cercle de mentorat d’Halifax")
+    assert not AuditEvent.objects.filter(action=EcosystemAction.ORGANISATION_UPDATE).exists()
 
 
 @pytest.mark.django_db
@@ -148,9 +159,7 @@ def test_update_into_a_duplicate_is_refused_and_nothing_changes() -> None:
     _create()
     other = _create(name_en="Big Friends of Halifax", name_fr="")
     with pytest.raises(ValidationError) as caught:
-        services.organisation_update(
-            actor=None, organisation=other, name_fr="Cercle de mentorat d’Halifax"
-        )
+        _update(other, name_fr="Cercle de mentorat d’Halifax")
     assert "name_fr" in caught.value.message_dict
     other.refresh_from_db()
     assert selectors.translated_values(other)["name_fr"] == ""
@@ -159,15 +168,19 @@ def test_update_into_a_duplicate_is_refused_and_nothing_changes() -> None:
 @pytest.mark.django_db
 def test_archive_and_restore_are_recorded_once_each() -> None:
     organisation = _create()
-    services.organisation_archive(actor=None, organisation=organisation)
-    services.organisation_archive(actor=None, organisation=organisation)
+    services.organisation_archive(actor=SYSTEM, organisation=organisation)
+    services.organisation_archive(actor=SYSTEM, organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.is_archived
-    services.organisation_restore(actor=None, organisation=organisation)
+    services.organisation_restore(actor=SYSTEM, organisation=organisation)
     organisation.refresh_from_db()
     assert not organisation.is_archived
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["organisation.create", "organisation.archive", "organisation.restore"]
+    assert actions == [
+        EcosystemAction.ORGANISATION_CREATE,
+        EcosystemAction.ORGANISATION_ARCHIVE,
+        EcosystemAction.ORGANISATION_RESTORE,
+    ]
 
 
 @pytest.mark.django_db
@@ -177,12 +190,50 @@ def test_delete_is_allowed_only_with_nothing_attached() -> None:
         user=UserFactory.create(), organisation=organisation, role=Role.STEWARD
     )
     with pytest.raises(ValidationError) as caught:
-        services.organisation_delete(actor=None, organisation=organisation)
+        services.organisation_delete(actor=SYSTEM, organisation=organisation)
     assert "Archive it instead" in caught.value.messages[0]
     assert Organisation.objects.filter(pk=organisation.pk).exists()
 
     empty = OrganisationFactory.create()
     empty_pk = empty.pk
-    services.organisation_delete(actor=None, organisation=empty)
+    services.organisation_delete(actor=SYSTEM, organisation=empty)
     assert not Organisation.objects.filter(pk=empty_pk).exists()
-    assert AuditEvent.objects.filter(action="organisation.delete", object_id=str(empty_pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=EcosystemAction.ORGANISATION_DELETE, object_id=str(empty_pk)
+    ).exists()
+
+
+@pytest.mark.parametrize("role", ["steward", "governance", "researcher", "no_role"])
+@pytest.mark.django_db
+def test_every_service_refuses_an_actor_who_may_not_act(role: str) -> None:
+    """Whatever the channel (page, API, command, task), the service itself says no."""
+    organisation = _create()
+    archived = _create(name_en="Archived one", name_fr="")
+    services.organisation_archive(actor=SYSTEM, organisation=archived)
+    person = user_with_role(role, organisation)
+    assert person is not None
+    before = AuditEvent.objects.count()
+    attempts = [
+        lambda: _create(actor=person, name_en="Another", name_fr=""),
+        lambda: _update(organisation, actor=person, size_band="10-49"),
+        lambda: services.organisation_archive(actor=person, organisation=organisation),
+        lambda: services.organisation_restore(actor=person, organisation=archived),
+        lambda: services.organisation_delete(actor=person, organisation=organisation),
+        lambda: services.organisation_export_start(actor=person, language="en"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert AuditEvent.objects.count() == before
+    organisation.refresh_from_db()
+    assert not organisation.is_archived and organisation.size_band == ""
+
+
+@pytest.mark.django_db
+def test_an_update_writes_only_the_columns_that_changed() -> None:
+    organisation = _create()
+    with CaptureQueriesContext(connection) as queries:
+        _update(organisation, size_band="10-49")
+    [update] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"size_band"' in update and '"updated_at"' in update
+    assert '"name_en"' not in update and '"website"' not in update

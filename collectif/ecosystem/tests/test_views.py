@@ -3,11 +3,12 @@ from django.test import Client
 from django.utils import timezone
 
 from collectif.accounts.models import Membership, Role
-from collectif.accounts.testing import assert_role_access, user_with_role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.models import AuditEvent, Province
 from collectif.ecosystem import selectors
+from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 STAFF_PAGES = [
@@ -119,7 +120,7 @@ def test_creating_through_the_form_writes_one_row_and_one_audit_event(client) ->
     assert Organisation.objects.count() == before + 1
     assert organisation.website == "https://example.org/halifax"
     assert sorted(p.code for p in organisation.provinces_served.all()) == ["NS", "PE"]
-    assert AuditEvent.objects.filter(action="organisation.create").count() == 1
+    assert AuditEvent.objects.filter(action=EcosystemAction.ORGANISATION_CREATE).count() == 1
     assert "Mentoring Circle of Halifax was added" in response.content.decode()
 
 
@@ -136,7 +137,7 @@ def test_a_duplicate_re_renders_in_french_with_the_error_summary_and_writes_noth
     before = (Organisation.objects.count(), AuditEvent.objects.count())
     response = client.post("/fr/ecosystem/organisations/new/", _form(name_fr="", name_en="x" * 201))
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Il y a un problème" in page
     assert "au plus 200 caractères" in page
     response = client.post("/fr/ecosystem/organisations/new/", _form())

@@ -11,19 +11,23 @@ person authenticates with a real personal token. A role is "allowed" when the an
 is not 401/403/404 and not a redirect to the sign-in page.
 """
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import HttpResponse
 from django.test import Client
 
-from collectif.accounts.models import Membership, Role, User
-from collectif.accounts.services import api_token_create
+from collectif.accounts.models import ApiToken, Membership, Role, User
+from collectif.accounts.selectors import hash_secret
+from collectif.accounts.services import TOKEN_PREFIX
+from collectif.ecosystem.models import Organisation
 
 ROLES = ("anonymous", "no_role", *[role.value for role in Role])
 DENIED_STATUSES = {401, 403, 404}
 
 
-def user_with_role(role: str, organisation: Any = None) -> User | None:
+def user_with_role(role: str, organisation: Organisation | None = None) -> User | None:
     """A new person holding `role` (None for anonymous)."""
     from collectif.accounts.tests.factories import UserFactory
     from collectif.ecosystem.tests.factories import OrganisationFactory
@@ -42,7 +46,17 @@ def user_with_role(role: str, organisation: Any = None) -> User | None:
     return user
 
 
-def _is_denied(response: Any) -> bool:
+def bearer_secret(user: User) -> str:
+    """A personal token's secret for anyone, even someone the token page would refuse
+    (a person with no role), so that the API's own refusal is what a check sees."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, name="role check", prefix=secret[:12], key_hash=hash_secret(secret)
+    )
+    return secret
+
+
+def _is_denied(response: HttpResponse) -> bool:
     if response.status_code in DENIED_STATUSES:
         return True
     location = response.headers.get("Location", "") if response.status_code in (301, 302) else ""
@@ -56,7 +70,7 @@ def assert_role_access(
     allowed: Iterable[str],
     method: str = "get",
     data: Any = None,
-    organisation: Any = None,
+    organisation: Organisation | None = None,
     api: bool = False,
 ) -> None:
     allowed = set(allowed)
@@ -69,8 +83,7 @@ def assert_role_access(
         headers: dict[str, str] = {}
         if user is not None:
             if api:
-                _token, secret = api_token_create(actor=user, name="role check")
-                headers["Authorization"] = f"Bearer {secret}"
+                headers["Authorization"] = f"Bearer {bearer_secret(user)}"
             else:
                 client.force_login(user)
         kwargs: dict[str, Any] = {"headers": headers}

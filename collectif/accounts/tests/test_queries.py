@@ -1,0 +1,72 @@
+"""Every list page about people costs the same queries for 3 rows as for 30."""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from collectif.accounts import selectors, services
+from collectif.accounts.models import Role, User
+from collectif.accounts.tests.factories import MembershipFactory
+from collectif.ecosystem.testing import user_with_role
+from collectif.ecosystem.tests.factories import OrganisationFactory
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def _same_for_3_and_30(client: Client, url: str, add: Callable[[int], None]) -> int:
+    add(3)
+    few = _queries(client, url)
+    add(27)
+    many = _queries(client, url)
+    assert few == many, f"{url}: {few} queries for 3 rows, {many} for 30"
+    return few
+
+
+@pytest.fixture
+def staff(client: Client) -> User:
+    person = user_with_role(Role.STAFF)
+    assert person is not None
+    client.force_login(person)
+    return person
+
+
+@pytest.mark.django_db
+def test_the_invitation_list_costs_a_fixed_number_of_queries(client: Client, staff: User) -> None:
+    organisation = OrganisationFactory.create()
+
+    def add(count: int) -> None:
+        start = selectors.invitation_list().count()
+        for n in range(start, start + count):
+            services.invitation_create(
+                actor=staff,
+                email=f"invitee{n}@example.org",
+                organisation=organisation,
+                role=Role.STEWARD,
+                language="en",
+            )
+
+    assert _same_for_3_and_30(client, "/en/accounts/invitations/", add) == 7
+
+
+@pytest.mark.django_db
+def test_the_people_list_costs_a_fixed_number_of_queries(client: Client, staff: User) -> None:
+    def add(count: int) -> None:
+        MembershipFactory.create_batch(count)
+
+    assert _same_for_3_and_30(client, "/en/accounts/people/", add) == 8
+
+
+@pytest.mark.django_db
+def test_the_token_list_costs_a_fixed_number_of_queries(client: Client, staff: User) -> None:
+    def add(count: int) -> None:
+        for n in range(count):
+            services.api_token_create(actor=staff, name=f"Script {n}")
+
+    assert _same_for_3_and_30(client, "/en/accounts/tokens/", add) == 6

@@ -1,0 +1,102 @@
+"""Numbers written the French, English or spreadsheet way, read exactly (as Decimal)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]")
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ,.]\d{3})+$")
+_NUMBER_CHARS = re.compile(r"[0-9., ]+")
+_DIGITS = re.compile(r"\d*")
+_GROUPING = {
+    separator: re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(separator)}\d{{3}})+")
+    for separator in " ,."
+}
+
+
+def _check_grouping(digits: str, separator: str) -> str:
+    if separator not in digits:
+        return digits
+    if not _GROUPING[separator].fullmatch(digits):
+        raise ValueError(f"badly grouped thousands: {digits!r}")
+    return digits.replace(separator, "")
+
+
+def _strip_signs(text: str) -> tuple[bool, str]:
+    """Whether the number is negative, and its body without sign, "%" or "$"."""
+    body = text.replace("\u2212", "-")
+    if body.endswith("%"):
+        body = body[:-1].rstrip()
+    negative = False
+    if body[:1] in "+-":
+        negative = body[0] == "-"
+        body = body[1:].lstrip()
+    if body.startswith("$"):
+        body = body[1:].lstrip()
+    elif body.endswith("$"):
+        body = body[:-1].rstrip()
+    if body[:1] in "+-" and not negative:
+        negative = body[0] == "-"
+        body = body[1:]
+    return negative, body
+
+
+def _split(body: str, *, spaced: bool, decimal_comma: bool | None) -> tuple[str, str]:
+    """The integer digits and the fraction digits of a number's body."""
+    if spaced:
+        integer, separator, fraction = body.rpartition("," if "," in body else ".")
+        if not separator:
+            integer, fraction = body, ""
+        return _check_grouping(integer, " "), fraction
+    if "," in body and "." in body:
+        separator = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if separator == "," else ","
+        integer, _sep, fraction = body.rpartition(separator)
+        return _check_grouping(integer, thousands), fraction
+    if body.count(",") > 1 or body.count(".") > 1:
+        thousands = "," if "," in body else "."
+        return _check_grouping(body, thousands), ""
+    if "," in body:
+        integer, _sep, fraction = body.partition(",")
+        if decimal_comma is not True and _GROUPED.fullmatch(body):
+            return integer + fraction, ""
+        return integer, fraction
+    integer, _sep, fraction = body.partition(".")
+    return integer, fraction
+
+
+def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
+    """Read a number written the French, English or spreadsheet way.
+
+    Accepted: "1234", "-3", "1 234,5" (space, no-break or narrow no-break space between
+    thousands), "1,234.5", "1.234,5", "12,5 %" and "$1,234" / "1 234,50 $". A "%" or "$"
+    sign is dropped: a percent indicator stores 12.5 for 12.5 %, a dollar indicator
+    stores dollars. Thousands must be grouped by three, so "12 34" (two numbers in one
+    cell) is refused rather than guessed.
+
+    A lone comma followed by exactly three digits ("1,234") is ambiguous. With
+    `decimal_comma=True` (a `;` CSV, as French Excel writes) it is a decimal comma;
+    otherwise it separates thousands, as English Excel writes it. Any other lone comma
+    ("12,5", "0,125") is a decimal comma.
+    """
+    raw = text.strip()
+    if not raw:
+        raise ValueError("empty")
+    if raw.isascii() and raw.isdigit():
+        # Most cells of a large file are plain whole numbers: skip the general path.
+        return Decimal(raw)
+    negative, body = _strip_signs(raw)
+    spaced = bool(_SPACES.search(body))
+    body = _SPACES.sub(" ", body)
+    if not body or not _NUMBER_CHARS.fullmatch(body):
+        raise ValueError(f"not a number: {text!r}")
+    integer, fraction = _split(body, spaced=spaced, decimal_comma=decimal_comma)
+    if not _DIGITS.fullmatch(integer) or not _DIGITS.fullmatch(fraction):
+        raise ValueError(f"not a number: {text!r}")
+    if not integer and not fraction:
+        raise ValueError(f"not a number: {text!r}")
+    literal = (integer or "0") + ("." + fraction if fraction else "")
+    try:
+        number = Decimal(literal)
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {text!r}") from exc
+    return -number if negative else number

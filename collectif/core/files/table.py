@@ -1,0 +1,63 @@
+"""What reading a file gives: its header row and its data rows, numbered as a
+spreadsheet shows them, read lazily so a large file never sits whole in memory."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.utils.translation import gettext_lazy as _
+
+from collectif.core.files.problems import FileProblem, file_problem
+
+# Called with the number of bytes read so far.
+Progress = Callable[[int], None]
+# A data row: its number in the file (1 is the first line) and its cells as text.
+Row = tuple[int, list[str]]
+# Whether a row of a workbook sheet is the header an importer expects.
+HeaderRecogniser = Callable[[list[str]], bool]
+
+
+@dataclass
+class Table:
+    """A header row and the data rows after it, numbered as a spreadsheet shows them."""
+
+    headers: list[str]
+    rows: Iterator[Row]
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    # True when the file's conventions say a lone comma is a decimal comma (a `;` CSV).
+    decimal_comma: bool | None = None
+    size: int = 0
+    sheet_names: list[str] = field(default_factory=list)
+
+
+def first_rows(rows: Iterator[Row]) -> tuple[list[str], Iterator[Row]] | None:
+    """The first non-empty row as header, and the remaining rows (or None)."""
+    for _number, cells in rows:
+        if any(cells):
+            return cells, rows
+    return None
+
+
+def with_data(rows: Iterator[Row]) -> Iterator[Row]:
+    """The data rows, refusing a file whose only row is the header."""
+    first = next(rows, None)
+    if first is None:
+        raise file_problem(
+            "no_data",
+            _(
+                "The file has no data rows: only the column headers. Write one value per "
+                "row below the headers, then upload the file again."
+            ),
+        )
+    return chain([first], rows)
+
+
+def non_empty(rows: Iterable[Row]) -> Iterator[Row]:
+    return ((number, cells) for number, cells in rows if any(cells))
+
+
+def empty_file() -> FileProblem:
+    return file_problem("empty", _("The file is empty. Fill in the template and upload it again."))
