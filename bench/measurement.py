@@ -322,6 +322,8 @@ def load_values(shape: Shape, target: int, first_org: int) -> tuple[int, int]:
     vacuumed and analysed, as autovacuum would do, so later queries see a steady state.
     Returns (values written, partners created).
     """
+    from django.utils import timezone
+
     per_partner = shape.values_per_submission * len(shape.quarters)
     partners_needed = -(-target // per_partner)
     rng = random.Random(first_org)
@@ -333,7 +335,7 @@ def load_values(shape: Shape, target: int, first_org: int) -> tuple[int, int]:
     submission_id = _max_id(conn, "measurement_submission")
     value_id = _max_id(conn, "measurement_value")
     first_submission = submission_id + 1
-    now = datetime.now(UTC).isoformat()
+    now = timezone.now().isoformat()
     with (
         Stopwatch() as sw,
         conn.cursor() as cur,
@@ -783,13 +785,14 @@ def write_partner_csv(dataset: Any, path: Path, indicators: int) -> int:
 
 
 def run_import(slug: str, path: Path) -> Any:
+    from collectif.core.actors import SYSTEM
     from collectif.ecosystem.models import Organisation
     from collectif.measurement.models import Dataset, Period
     from collectif.measurement.services import files as imports
 
     with path.open("rb") as data:
-        return imports.import_file(
-            actor=None,
+        return imports.submission_import(
+            actor=SYSTEM,
             organisation=Organisation.objects.get(slug=slug),
             dataset=Dataset.objects.get(code="bench_sites"),
             period=Period.objects.get(code=LATEST_PERIOD),

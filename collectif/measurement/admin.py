@@ -29,13 +29,13 @@ class DimensionMemberInline(admin.TabularInline[DimensionMember, Dimension]):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(TranslationAdmin):
+class DimensionAdmin(TranslationAdmin[Dimension]):
     list_display = ("code", "name", "is_province", "adds_up")
     inlines = [DimensionMemberInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TranslationAdmin):
+class IndicatorAdmin(TranslationAdmin[Indicator]):
     list_display = ("code", "name", "kind", "unit", "aggregation", "is_published")
     list_filter = ("kind", "unit", "is_published")
     search_fields = ("code", "name_en", "name_fr")
@@ -48,7 +48,7 @@ class DatasetIndicatorInline(admin.TabularInline[DatasetIndicator, Dataset]):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(TranslationAdmin):
+class DatasetAdmin(TranslationAdmin[Dataset]):
     list_display = ("code", "name", "frequency", "is_active")
     inlines = [DatasetIndicatorInline]
     filter_horizontal = ("organisations",)
@@ -61,7 +61,7 @@ class PeriodAdmin(admin.ModelAdmin[Period]):
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(TranslationAdmin):
+class ValidationRuleAdmin(TranslationAdmin[ValidationRule]):
     list_display = ("code", "left", "operator", "right", "severity", "is_active")
 
 

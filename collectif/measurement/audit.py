@@ -74,8 +74,11 @@ class MeasurementAction(AuditAction):
     BASELINE_REMOVE = "measurement.baseline_remove", _("%(actor)s removed a baseline of %(object)s")
     TARGET_SET = "measurement.target_set", _("%(actor)s set a target of %(object)s")
     TARGET_REMOVE = "measurement.target_remove", _("%(actor)s removed a target of %(object)s")
+    ROLLUPS_REBUILD = (
+        "measurement.rollups_rebuild",
+        _("%(actor)s recomputed the movement's figures from the approved values"),
+    )
     COMPLETENESS_REMINDERS_SEND = (
         "measurement.completeness_reminders_send",
         _("%(actor)s sent reminders to the organisations late for %(object)s"),
     )
-

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -27,8 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from collectif.core.formatting import format_number
+from collectif.measurement.domain.results import Figure, forecast
 from collectif.measurement.models import Baseline, Indicator, Target
-from collectif.measurement.selectors.results import Figure
 
 CACHE_SECONDS = 24 * 3600
 INK = "#1b1b1b"
@@ -56,9 +56,6 @@ TILES: dict[str, tuple[int, int]] = {
     "PE": (6, 2),
     "NS": (7, 2),
 }
-
-FORECAST_MIN_POINTS = 4
-FORECAST_MAX_POINTS = 8
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,7 @@ def _accessible(svg: str, title: str, prefix: str) -> str:
     ).replace(">", f'><title id="{title_id}">{html.escape(title)}</title>', 1)
 
 
-def render(kind: str, indicator: Indicator, spec: dict[str, Any], title: str) -> Chart:
+def render(kind: str, indicator: Indicator, *, spec: dict[str, Any], title: str) -> Chart:
     """The chart's SVG, from the cache when the same chart was drawn before."""
     language = _language()
     digest = hashlib.sha256(
@@ -140,7 +137,7 @@ def sparkline(indicator: Indicator, series: Sequence[Figure]) -> Chart | None:
     }
     rows = [{"i": n, "v": float(f.value or 0)} for n, f in enumerate(points)]
     chart = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.InlineData(values=rows))
         .mark_line(color=BLUE, strokeWidth=2)
         .encode(
             x=alt.X("i:Q", axis=None),
@@ -150,36 +147,16 @@ def sparkline(indicator: Indicator, series: Sequence[Figure]) -> Chart | None:
     )
     spec = _spec(chart)
     spec["padding"] = 2
-    return render("sparkline", indicator, spec, title)
+    return render("sparkline", indicator, spec=spec, title=title)
 
 
 # ---- Turn the curve -------------------------------------------------------------------
 
 
-def forecast(series: Sequence[Figure], until: date) -> list[tuple[date, float]]:
-    """The straight-line trend of the last 4 to 8 points, drawn from the last one to `until`.
-
-    The slope is an ordinary least squares fit on (days, value): simple enough to
-    explain on the page, and honest about being a projection, not a promise. It starts
-    at the last reported value so the two lines meet. Empty with fewer than 4 points.
-    """
-    points = [(f.period.end, float(f.value)) for f in series if f.shown is not None and f.value]
-    points = points[-FORECAST_MAX_POINTS:]
-    if len(points) < FORECAST_MIN_POINTS or until <= points[-1][0]:
-        return []
-    origin = points[0][0]
-    xs = [(d - origin).days for d, _v in points]
-    ys = [v for _d, v in points]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    last, last_value = points[-1]
-    return [(last, last_value), (until, last_value + slope * (until - last).days)]
-
-
 def turn_the_curve(
     indicator: Indicator,
     series: Sequence[Figure],
+    *,
     baseline: Baseline | None,
     current: Sequence[Target],
     original: Sequence[Target],
@@ -247,7 +224,7 @@ def turn_the_curve(
         axis=alt.Axis(format=_d3_format(indicator), titleLimit=300),
         scale=alt.Scale(zero=False),
     )
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.InlineData(values=rows))
     chart = alt.layer(
         base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash),
         base.transform_filter(alt.FieldOneOfPredicate(field="s", oneOf=marked))
@@ -264,14 +241,14 @@ def turn_the_curve(
             "value": _label(last.value, indicator, language),
             "period": last.period.code,
         }
-    return render("curve", indicator, _spec(chart), title)
+    return render("curve", indicator, spec=_spec(chart), title=title)
 
 
 # ---- Breakdowns -----------------------------------------------------------------------
 
 
 def bars(
-    kind: str, indicator: Indicator, items: Sequence[tuple[str, Figure]], title: str
+    kind: str, indicator: Indicator, *, items: Sequence[tuple[str, Figure]], title: str
 ) -> Chart | None:
     """Horizontal bars, one per label; hidden and empty cells are left to the table."""
     rows = [
@@ -287,12 +264,12 @@ def bars(
     x = alt.X(
         "v:Q", title=indicator.get_unit_display(), axis=alt.Axis(format=_d3_format(indicator))
     )
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.InlineData(values=rows))
     chart = alt.layer(
         base.mark_bar(color=BLUE).encode(x=x, y=y),
         base.mark_text(align="left", dx=4, color=INK).encode(x=x, y=y, text="t:N"),
     ).properties(width=420, height=alt.Step(24))
-    return render(kind, indicator, _spec(chart), title)
+    return render(kind, indicator, spec=_spec(chart), title=title)
 
 
 def tile_map(indicator: Indicator, items: Sequence[tuple[str, Figure]], title: str) -> Chart | None:
@@ -316,7 +293,7 @@ def tile_map(indicator: Indicator, items: Sequence[tuple[str, Figure]], title: s
             fill, ink = SEQUENTIAL[step], "#ffffff" if step >= 3 else INK
             label = _label(value, indicator, language)
         rows.append({"c": column, "r": row, "code": code, "fill": fill, "ink": ink, "t": label})
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
         x=alt.X("c:O", axis=None), y=alt.Y("r:O", axis=None)
     )
     chart = alt.layer(
@@ -328,4 +305,4 @@ def tile_map(indicator: Indicator, items: Sequence[tuple[str, Figure]], title: s
             text="t:N", color=alt.Color("ink:N", scale=None)
         ),
     ).properties(width=alt.Step(66), height=alt.Step(56))
-    return render("tiles", indicator, _spec(chart), title)
+    return render("tiles", indicator, spec=_spec(chart), title=title)

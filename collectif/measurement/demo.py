@@ -7,19 +7,19 @@ the end; the workflow services are exercised by the tests, not needed to seed hi
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
 from collectif.accounts.models import User
-from collectif.agenda.models import PlanVersion
+from collectif.agenda import demo as agenda_demo
 from collectif.core.manifest import DemoOutput
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain import rollups
 from collectif.measurement.domain.breakdowns import make_key
 from collectif.measurement.domain.periods import parse_period
+from collectif.measurement.domain.results import cell_value
 from collectif.measurement.models import (
     CANADA,
     Baseline,
@@ -28,6 +28,7 @@ from collectif.measurement.models import (
     Dimension,
     Indicator,
     Period,
+    Rollup,
     Submission,
     SubmissionVersion,
     Target,
@@ -294,12 +295,13 @@ def _partners(rng: random.Random) -> list[Organisation]:
 
 
 def _organisation_values(
-    organisation: Organisation,
     indicators: dict[str, Indicator],
+    *,
     level: dict[str, float],
     served: list[str],
     rng: random.Random,
 ) -> list[tuple[Indicator, str, Decimal]]:
+    """One partner's values for a quarter: totals near its level, parts that add up."""
     cells: list[tuple[Indicator, str, Decimal]] = []
     totals: dict[str, int] = {}
     for spec in INDICATORS:
@@ -329,22 +331,7 @@ def _organisation_values(
 
 
 def _plans(indicators: dict[str, Indicator], periods: dict[str, Period]) -> None:
-    original = PlanVersion.objects.create(
-        number=1,
-        name_en="Strategic plan 2022–2027 (original)",
-        name_fr="Plan stratégique 2022-2027 (original)",
-        adopted_on=date(2021, 11, 18),
-        is_original=True,
-    )
-    revised = PlanVersion.objects.create(
-        number=2,
-        name_en="Strategic plan 2022–2027 (revised in 2024)",
-        name_fr="Plan stratégique 2022-2027 (révisé en 2024)",
-        adopted_on=date(2024, 6, 12),
-        is_current=True,
-        notes_en="Targets lowered after the 2024 funding cuts in Ontario.",
-        notes_fr="Cibles abaissées après les compressions de 2024 en Ontario.",
-    )
+    original, revised = agenda_demo.original_and_current()
     for spec in INDICATORS:
         indicator = indicators[spec.code]
         baseline = Baseline.objects.filter(indicator=indicator, region=CANADA).first()
@@ -443,7 +430,7 @@ def load(*, rng: random.Random, out: DemoOutput) -> None:
                 ),
                 review_comment=comment,
             )
-            cells = _organisation_values(organisation, indicators, level, served, rng)
+            cells = _organisation_values(indicators, level=level, served=served, rng=rng)
             values.extend(
                 Value(
                     submission=submission,
@@ -473,25 +460,22 @@ def load(*, rng: random.Random, out: DemoOutput) -> None:
 
 
 def _baselines(indicators: dict[str, Indicator], periods: dict[str, Period]) -> None:
-    """The first year's fourth quarter is the baseline the original plan compared against."""
-    from collectif.measurement.models import Rollup
-
+    """The first year's fourth quarter is the baseline the original plan compared against,
+    read as the scorecard reads it, so the demo's status starts from the figure shown."""
     period = periods[f"{FIRST_YEAR}Q4"]
     for spec in INDICATORS:
         indicator = indicators[spec.code]
         rollup = Rollup.objects.filter(
             indicator=indicator, period=period, region=CANADA, member=""
         ).first()
-        if rollup is None:
+        value = cell_value(rollup, indicator)
+        if value is None:
             continue
-        value: Any = rollup.total
-        if indicator.aggregation == Indicator.Aggregation.WEIGHTED_MEAN and rollup.weight:
-            value = rollup.weighted_total / rollup.weight
         Baseline.objects.create(
             indicator=indicator,
             region=CANADA,
             period=period,
-            value=Decimal(value).quantize(Decimal("0.1")),
+            value=value.quantize(Decimal("0.1")),
             source_en="Partners' approved reports, fourth quarter of 2022",
             source_fr="Rapports approuvés des partenaires, quatrième trimestre de 2022",
         )

@@ -7,36 +7,34 @@ declares `PERMISSIONS`; views, API, CLI and services all ask these names.
 
 from typing import Any
 
-import rules
-from rules.predicates import Predicate
-
 from collectif.accounts.permissions import (
     is_backbone_staff,
     is_data_steward,
     is_member,
     is_steward_of,
 )
+from collectif.core.permissions import RulePredicate, predicate
 
 
-@rules.predicate
+@predicate
 def can_submit_for(user: Any, organisation: Any) -> bool:
     """Report data for an organisation: its stewards (staff may help in its place)."""
     return bool(is_steward_of(user, organisation) or is_backbone_staff(user))
 
 
-@rules.predicate
+@predicate
 def can_see_submission(user: Any, submission: Any) -> bool:
     if submission is None:
         return False
     return bool(is_backbone_staff(user) or is_steward_of(user, submission.organisation))
 
 
-@rules.predicate
+@predicate
 def can_see_partner_results(user: Any, organisation: Any) -> bool:
     return bool(is_backbone_staff(user) or is_steward_of(user, organisation))
 
 
-PERMISSIONS: dict[str, Predicate] = {
+PERMISSIONS: dict[str, RulePredicate] = {
     "measurement.report_data": is_data_steward,
     "measurement.submit_for": can_submit_for,
     "measurement.view_submission": can_see_submission,

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from collectif.agenda.plan_pages import PLAN_PAGES
 from collectif.core.manifest import ApiMount, DemoLoader, Manifest, NavEntry, UrlMount
 from collectif.measurement import demo
 from collectif.measurement.api.results import router as results_router
@@ -10,6 +11,7 @@ from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.permissions import PERMISSIONS
 from collectif.measurement.reference import load_dimensions
 from collectif.measurement.views.home import late_attention, review_attention, steward_panel
+from collectif.measurement.views.setup import PLAN_PAGES_PART
 
 manifest = Manifest(
     label="measurement",
@@ -68,5 +70,6 @@ manifest = Manifest(
     permissions=PERMISSIONS,
     audit_actions=MeasurementAction,
     reference=load_dimensions,
+    extensions={PLAN_PAGES: PLAN_PAGES_PART},
     demo=DemoLoader(load=demo.load, is_loaded=demo.is_loaded, summary=demo.summary),
 )

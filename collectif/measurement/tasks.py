@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from collectif.accounts.models import Membership, Role
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.models import Dataset, Period
@@ -24,7 +23,7 @@ def _languages_first(language: str) -> list[str]:
 
 
 def _part(
-    organisation: Organisation, period: Period, datasets: list[Dataset], language: str
+    organisation: Organisation, period: Period, *, datasets: list[Dataset], language: str
 ) -> dict[str, Any]:
     with translation.override(language):
         context: dict[str, Any] = {
@@ -55,7 +54,10 @@ def reminder_email(
     language: str,
 ) -> EmailMultiAlternatives:
     """One message in both languages, the stewards' usual language first."""
-    parts = [_part(organisation, period, datasets, code) for code in _languages_first(language)]
+    parts = [
+        _part(organisation, period, datasets=datasets, language=code)
+        for code in _languages_first(language)
+    ]
     subject = " / ".join(part["subject"] for part in parts)
     context = {"parts": parts, "subject": subject, "language": language}
     message = EmailMultiAlternatives(
@@ -78,19 +80,14 @@ def completeness_reminders(job_id: str, period_id: int, dataset_id: int | None) 
     that submitted in between is not reminded.
     """
     try:
-        period = Period.objects.get(pk=period_id)
-        dataset = Dataset.objects.filter(pk=dataset_id).first() if dataset_id else None
+        period, dataset = results.reminder_scope(period_id=period_id, dataset_id=dataset_id)
         owing: dict[int, list[Dataset]] = {}
         organisations: dict[int, Organisation] = {}
         for row in results.completeness(period, dataset):
             if not row.reported:
                 owing.setdefault(row.organisation.pk, []).append(row.dataset)
                 organisations[row.organisation.pk] = row.organisation
-        stewards: dict[int, list[tuple[str, str]]] = {}
-        for organisation_id, email, language in Membership.objects.filter(
-            organisation_id__in=owing, role=Role.STEWARD, user__is_active=True
-        ).values_list("organisation_id", "user__email", "user__preferred_language"):
-            stewards.setdefault(organisation_id, []).append((email, language))
+        stewards = results.steward_contacts(owing)
         job_start(job_id=job_id, total=len(owing))
         sent = 0
         without_steward = 0

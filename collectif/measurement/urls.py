@@ -2,7 +2,18 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from collectif.measurement.views import files, results, setup, submissions
+from collectif.measurement.views import (
+    datasets,
+    dimensions,
+    files,
+    indicators,
+    periods,
+    results,
+    rules,
+    setup,
+    submissions,
+    targets,
+)
 
 app_name = "measurement"
 
@@ -48,46 +59,48 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export/approved.xlsx", results.export_xlsx, name="export_xlsx"),
     # Setup
     path("setup/", setup.setup_home, name="setup_home"),
-    path("setup/indicators/", setup.indicator_list, name="setup_indicators"),
-    path("setup/indicators/new/", setup.indicator_create, name="setup_indicator_create"),
-    path("setup/indicators/<str:code>/", setup.indicator_edit, name="setup_indicator_edit"),
+    path("setup/indicators/", indicators.indicator_list, name="setup_indicators"),
+    path("setup/indicators/new/", indicators.indicator_create, name="setup_indicator_create"),
+    path("setup/indicators/<str:code>/", indicators.indicator_edit, name="setup_indicator_edit"),
     path(
         "setup/indicators/<str:code>/baseline-and-targets/",
-        setup.indicator_plan,
+        targets.indicator_plan,
         name="setup_indicator_plan",
     ),
-    path("setup/periods/", setup.period_list, name="setup_periods"),
-    path("setup/periods/new/", setup.period_create, name="setup_period_create"),
+    path("setup/periods/", periods.period_list, name="setup_periods"),
+    path("setup/periods/new/", periods.period_create, name="setup_period_create"),
     path(
         "setup/periods/next-quarters/",
-        setup.period_next_quarters,
+        periods.period_next_quarters,
         name="setup_period_next_quarters",
     ),
-    path("setup/periods/<str:code>/", setup.period_edit, name="setup_period_edit"),
-    path("setup/datasets/", setup.dataset_list, name="setup_datasets"),
-    path("setup/datasets/new/", setup.dataset_create, name="setup_dataset_create"),
-    path("setup/datasets/<str:code>/", setup.dataset_edit, name="setup_dataset_edit"),
+    path("setup/periods/<str:code>/", periods.period_edit, name="setup_period_edit"),
+    path("setup/datasets/", datasets.dataset_list, name="setup_datasets"),
+    path("setup/datasets/new/", datasets.dataset_create, name="setup_dataset_create"),
+    path("setup/datasets/<str:code>/", datasets.dataset_edit, name="setup_dataset_edit"),
     path(
         "setup/datasets/<str:code>/organisations/",
-        setup.dataset_organisations,
+        datasets.dataset_organisations,
         name="setup_dataset_organisations",
     ),
-    path("setup/dimensions/", setup.dimension_list, name="setup_dimensions"),
-    path("setup/dimensions/<str:code>/members/new/", setup.member_add, name="setup_member_add"),
+    path("setup/dimensions/", dimensions.dimension_list, name="setup_dimensions"),
+    path(
+        "setup/dimensions/<str:code>/members/new/",
+        dimensions.member_add,
+        name="setup_member_add",
+    ),
     path(
         "setup/dimensions/<str:code>/members/<str:member>/",
-        setup.member_rename,
+        dimensions.member_rename,
         name="setup_member_rename",
     ),
     path(
         "setup/dimensions/<str:code>/members/<str:member>/delete/",
-        setup.member_delete,
+        dimensions.member_delete,
         name="setup_member_delete",
     ),
-    path("setup/rules/", setup.rule_list, name="setup_rules"),
-    path("setup/rules/new/", setup.rule_create, name="setup_rule_create"),
-    path("setup/rules/<str:code>/", setup.rule_edit, name="setup_rule_edit"),
-    path("setup/plans/", setup.plan_list, name="setup_plans"),
-    path("setup/plans/new/", setup.plan_create, name="setup_plan_create"),
-    path("setup/plans/<int:number>/", setup.plan_edit, name="setup_plan_edit"),
+    path("setup/rules/", rules.rule_list, name="setup_rules"),
+    path("setup/rules/new/", rules.rule_create, name="setup_rule_create"),
+    path("setup/rules/<str:code>/", rules.rule_edit, name="setup_rule_edit"),
+    # The plan pages (setup/plans/) are agenda's, mounted by its manifest.
 ]

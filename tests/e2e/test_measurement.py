@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
+from collectif.agenda.tests.factories import PlanVersionFactory
 from collectif.ecosystem.models import Organisation
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain import rollups
@@ -26,7 +27,6 @@ from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
-    PlanVersionFactory,
 )
 from collectif.measurement.tests.results_data import approve
 from tests.e2e.conftest import assert_accessible, sign_in

@@ -1,7 +1,8 @@
 """The aggregate query: an indicator's figures by period, region and dimension member.
 
 Anyone may read published indicators, with small cells suppressed as on the public
-report card; backbone staff read every indicator, unsuppressed.
+report card; backbone staff (who may manage measurement) read every indicator,
+unsuppressed. The figures are the selectors' and the domain's, as on the pages.
 """
 
 from datetime import date
@@ -12,11 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from collectif.accounts.api_auth import optional_auth
-from collectif.accounts.permissions import is_backbone_staff
-from collectif.core.models import Province
 from collectif.measurement.domain.breakdowns import make_key
 from collectif.measurement.domain.periods import parse_period
-from collectif.measurement.models import CANADA, Dimension, Indicator
+from collectif.measurement.models import CANADA
 from collectif.measurement.selectors import results
 
 router = Router(tags=["results"], auth=optional_auth)
@@ -61,21 +60,17 @@ def _period_bound(value: str | None, field: str, *, end: bool) -> date | None:
     ),
 )
 def aggregate(request: HttpRequest, params: Query[AggregateQuery]) -> list[AggregateOut]:
-    staff = is_backbone_staff(request.user)
-    indicator = (
-        Indicator.objects.select_related("numerator", "denominator")
-        .filter(code=params.indicator)
-        .first()
-    )
-    if indicator is None or not (indicator.is_published or staff):
+    staff = request.user.has_perm("measurement.manage")
+    indicator = results.indicator_get(code=params.indicator, published_only=not staff)
+    if indicator is None:
         raise Http404
-    provinces = list(Province.objects.values_list("code", flat=True))
+    provinces = results.province_codes()
     region = params.region.upper()
     if region != CANADA and region not in provinces:
         raise ValidationError({"region": [_("Use CA or a province or territory code.")]})
     regions, members = [region], [""]
     if params.dimension:
-        dimension = Dimension.objects.filter(code=params.dimension).first()
+        dimension = results.dimension_get(code=params.dimension)
         if dimension is None:
             raise ValidationError({"dimension": [_("This dimension does not exist.")]})
         if dimension.is_province:

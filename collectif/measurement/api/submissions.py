@@ -9,13 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.params.functions import Header
 
 from collectif.accounts.api_auth import optional_auth, required_auth
-from collectif.accounts.permissions import is_backbone_staff, is_data_steward
+from collectif.core.actors import actor_may, request_actor, require
 from collectif.core.api_errors import error_body
 from collectif.measurement.domain.breakdowns import make_key, parse_key
 from collectif.measurement.domain.validation import CellValue, Problem
@@ -124,10 +125,12 @@ class CommentIn(Schema):
     comment: str
 
 
-def _indicator_out(indicator: Indicator) -> IndicatorOut:
-    def code_of(pk: int | None) -> str | None:
-        return Indicator.objects.get(pk=pk).code if pk else None
+def _code_of(indicator: Indicator | None) -> str | None:
+    return indicator.code if indicator is not None else None
 
+
+def _indicator_out(indicator: Indicator) -> IndicatorOut:
+    """An indicator read by `selectors.indicator_list` (its related indicators joined)."""
     return IndicatorOut(
         code=indicator.code,
         name_en=getattr(indicator, "name_en", "") or "",
@@ -140,11 +143,11 @@ def _indicator_out(indicator: Indicator) -> IndicatorOut:
         decimals=indicator.decimals,
         polarity=indicator.polarity,
         aggregation=indicator.aggregation,
-        weight_indicator=code_of(indicator.weight_indicator_id),
+        weight_indicator=_code_of(indicator.weight_indicator),
         frequency=indicator.frequency,
         source=indicator.source,
-        numerator=code_of(indicator.numerator_id),
-        denominator=code_of(indicator.denominator_id),
+        numerator=_code_of(indicator.numerator),
+        denominator=_code_of(indicator.denominator),
         factor=indicator.factor,
         dimensions=[d.code for d in indicator.dimensions.all()],
         is_published=indicator.is_published,
@@ -152,6 +155,7 @@ def _indicator_out(indicator: Indicator) -> IndicatorOut:
 
 
 def _dataset_out(dataset: Dataset) -> DatasetOut:
+    """A dataset read by `selectors.dataset_list` (items and dimensions prefetched)."""
     return DatasetOut(
         code=dataset.code,
         name_en=getattr(dataset, "name_en", "") or "",
@@ -164,9 +168,7 @@ def _dataset_out(dataset: Dataset) -> DatasetOut:
                 required=item.required,
                 dimensions=[d.code for d in item.indicator.dimensions.all()],
             )
-            for item in dataset.items.select_related("indicator").prefetch_related(
-                "indicator__dimensions"
-            )
+            for item in dataset.items.all()
         ],
     )
 
@@ -189,7 +191,7 @@ def _submission_out(submission: Submission, warnings: list[Problem] | None = Non
         review_comment=submission.review_comment,
         values=[
             ValueOut(indicator=v.indicator.code, breakdown=v.breakdown, value=v.value)
-            for v in selectors.submission_values(submission=submission)
+            for v in selectors.submission_value_list(submission=submission)
         ],
         warnings=[
             WarningOut(field=_problem_field(p), message=str(p.message)) for p in warnings or []
@@ -208,7 +210,7 @@ def _cells(values: list[ValueIn]) -> list[CellValue]:
     ]
 
 
-def _invalid(error: services.SubmissionInvalid) -> Status:
+def _invalid(error: services.SubmissionInvalid) -> Status[dict[str, Any]]:
     details = [
         {"field": _problem_field(p), "message": str(p.message)}
         for p in error.problems
@@ -219,21 +221,25 @@ def _invalid(error: services.SubmissionInvalid) -> Status:
     )
 
 
-def _sees_internal(user: Any) -> bool:
-    return bool(is_backbone_staff(user) or is_data_steward(user))
+def _sees_internal(request: HttpRequest) -> bool:
+    """Staff and stewards also see the indicators not published yet."""
+    user = request.user
+    return isinstance(user, AbstractBaseUser) and (
+        actor_may(user, "measurement.manage") or actor_may(user, "measurement.report_data")
+    )
 
 
 @router.get("/indicators", response=list[IndicatorOut], auth=optional_auth)
 def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
     """Published indicators; staff and stewards also see internal ones."""
-    indicators = selectors.indicator_list(published_only=not _sees_internal(request.user))
+    indicators = selectors.indicator_list(published_only=not _sees_internal(request))
     return [_indicator_out(i) for i in indicators]
 
 
 @router.get("/indicators/{code}", response=IndicatorOut, auth=optional_auth)
 def indicator_detail(request: HttpRequest, code: str) -> IndicatorOut:
     return _indicator_out(
-        selectors.indicator_get(code=code, published_only=not _sees_internal(request.user))
+        selectors.indicator_get(code=code, published_only=not _sees_internal(request))
     )
 
 
@@ -255,6 +261,7 @@ def dataset_detail(request: HttpRequest, code: str) -> DatasetOut:
 @router.get("/submissions", response=list[SubmissionOut], auth=required_auth)
 def submission_list(
     request: HttpRequest,
+    *,
     organisation: str | None = None,
     dataset: str | None = None,
     period: str | None = None,
@@ -267,6 +274,7 @@ def submission_list(
         dataset=selectors.dataset_get(code=dataset) if dataset else None,
         period=selectors.period_get(code=period) if period else None,
         status=status,
+        with_values=True,
     )
     return [_submission_out(s) for s in submissions]
 
@@ -285,7 +293,7 @@ def submission_create(
     organisation = selectors.organisation_for_report(slug=payload.organisation)
     try:
         submission, warnings, _replayed = services.submission_receive(
-            actor=request.user,
+            actor=request_actor(request),
             organisation=organisation,
             dataset=selectors.dataset_get(code=payload.dataset),
             period=selectors.period_get(code=payload.period),
@@ -322,7 +330,7 @@ def submission_values_replace(request: HttpRequest, submission_id: int, payload:
     submission = selectors.submission_get(user=request.user, pk=submission_id)
     try:
         warnings = services.submission_save_values(
-            actor=request.user,
+            actor=request_actor(request),
             submission=submission,
             cells=_cells(payload.values),
             channel=Submission.Channel.API,
@@ -341,15 +349,14 @@ def submission_values_replace(request: HttpRequest, submission_id: int, payload:
 def submission_submit(request: HttpRequest, submission_id: int) -> Any:
     submission = selectors.submission_get(user=request.user, pk=submission_id)
     try:
-        warnings = services.submission_submit(actor=request.user, submission=submission)
+        warnings = services.submission_submit(actor=request_actor(request), submission=submission)
     except services.SubmissionInvalid as error:
         return _invalid(error)
     return _submission_out(submission, warnings)
 
 
 def _for_review(request: HttpRequest, submission_id: int) -> Submission:
-    if not is_backbone_staff(request.user):
-        raise PermissionDenied
+    require(request_actor(request), "measurement.review")
     return selectors.submission_get(user=request.user, pk=submission_id)
 
 
@@ -357,7 +364,9 @@ def _for_review(request: HttpRequest, submission_id: int) -> Submission:
 def submission_approve(request: HttpRequest, submission_id: int) -> Any:
     """Backbone staff: approve; the data counts in the shared figures at once."""
     submission = _for_review(request, submission_id)
-    return _submission_out(services.submission_approve(actor=request.user, submission=submission))
+    return _submission_out(
+        services.submission_approve(actor=request_actor(request), submission=submission)
+    )
 
 
 @router.post("/submissions/{submission_id}/return", response=SubmissionOut, auth=required_auth)
@@ -366,6 +375,6 @@ def submission_return(request: HttpRequest, submission_id: int, payload: Comment
     submission = _for_review(request, submission_id)
     return _submission_out(
         services.submission_return(
-            actor=request.user, submission=submission, comment=payload.comment
+            actor=request_actor(request), submission=submission, comment=payload.comment
         )
     )

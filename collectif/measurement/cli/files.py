@@ -1,7 +1,7 @@
 """`collectif measurement template` and `collectif measurement import`.
 
 Imports from the command line are operator actions: they run as the system
-(`actor=None`, recorded as "system" in the audit log), for an organisation named by
+(`SYSTEM`, recorded as "system" in the audit log), for an organisation named by
 its slug, with the same checks as an upload: every problem is printed with its row
 and column, and nothing is written unless the whole file is correct.
 """
@@ -16,14 +16,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from collectif.core.files.reader import MEGABYTE
-from collectif.ecosystem.models import Organisation
+from collectif.core.actors import SYSTEM
+from collectif.core.files import MEGABYTE
 from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.domain.validation import describe_problem
 from collectif.measurement.files.templates import FORMATS, LANGUAGES, write_template
 from collectif.measurement.models import Dataset, Period
+from collectif.measurement.selectors import submissions as selectors
 from collectif.measurement.services import submissions as services
-from collectif.measurement.services.files import import_file as import_service
+from collectif.measurement.services.files import submission_import
 
 # Files smaller than this import in a blink: no progress bar.
 PROGRESS_FROM_BYTES = MEGABYTE
@@ -55,9 +56,9 @@ def add_import_arguments(parser: ArgumentParser) -> None:
 
 
 def _dataset(code: str) -> Dataset:
-    dataset = Dataset.objects.filter(code=code).first()
+    dataset = selectors.dataset_find(code=code)
     if dataset is None:
-        known = ", ".join(Dataset.objects.order_by("code").values_list("code", flat=True))
+        known = ", ".join(selectors.dataset_codes())
         raise CommandError(f"No dataset with the code {code!r}. Known datasets: {known or '-'}.")
     return dataset
 
@@ -82,7 +83,7 @@ def _period(raw: str) -> Period:
         code = parse_period(raw).code
     except ValidationError as error:
         raise CommandError(" ".join(error.messages)) from None
-    period = Period.objects.filter(code=code).first()
+    period = selectors.period_find(code=code)
     if period is None:
         raise CommandError(
             f"The period {code} does not exist yet. Backbone staff create the reporting "
@@ -99,7 +100,7 @@ def import_file(command: BaseCommand, **options: Any) -> None:
 
 def _import(command: BaseCommand, **options: Any) -> None:
     period = _period(options["period"])
-    organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+    organisation = selectors.organisation_find(slug=options["organisation"])
     if organisation is None:
         raise CommandError(f"No organisation with the slug {options['organisation']!r}.")
     dataset = _dataset(options["dataset"])
@@ -122,8 +123,8 @@ def _import(command: BaseCommand, **options: Any) -> None:
             bar.update(done - bar.n)
 
         try:
-            result = import_service(
-                actor=None,
+            result = submission_import(
+                actor=SYSTEM,
                 organisation=organisation,
                 dataset=dataset,
                 period=period,

@@ -8,7 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,15 +16,28 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from collectif.measurement.models import Period
-
 _PATTERNS = [
     ("year", re.compile(r"^(\d{4})$")),
     ("fiscal_year", re.compile(r"^FY(\d{4})$")),
     ("quarter", re.compile(r"^(\d{4})Q([1-4])$")),
     ("month", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
 ]
+
+
+class PeriodLike(Protocol):
+    """What describing a period needs: the model, a `PeriodSpan`, or any look-alike.
+
+    A protocol rather than the model keeps this module below the models, which use it.
+    """
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,7 @@ def parse_period(raw: str) -> PeriodSpan:
     )
 
 
-def describe_period(period: "Period") -> str:
+def describe_period(period: PeriodLike) -> str:
     """A period in words, as people say it: "April to June 2026", "avril à juin 2026"."""
     start, end = period.start, period.end
     if period.kind == "year":

@@ -12,6 +12,10 @@ How one organisation's values become cells (no double counting):
   not report by province counts entirely in its head-office province.
 - One dimension member m (age group, gender...): the same rules, on the cells for m.
 Cross-tabulations (age × gender) are stored as reported but not rolled up.
+
+This module writes the rollup rows; how a stored row reads as a figure (a mean, a
+weighted mean, a ratio of two indicators) is `domain.results`, the one place every
+results channel asks.
 """
 
 from collections import defaultdict
@@ -67,6 +71,7 @@ PRECISION = Decimal("0.000001")  # the rollup columns keep six decimal places
 def contributions(
     indicator: Indicator,
     own: dict[str, Decimal],
+    *,
     weights: dict[str, Decimal] | None,
     head_office: str,
 ) -> dict[Cell, Contribution]:
@@ -145,7 +150,9 @@ def compute_slice(indicator: Indicator, period_id: int) -> list[Rollup]:
         _approved_values(indicator.pk, period_id).items()
     ):
         own_weights = weights.get(organisation_id, {}) if weight_id else None
-        for cell, part in contributions(indicator, values, own_weights, head_office).items():
+        for cell, part in contributions(
+            indicator, values, weights=own_weights, head_office=head_office
+        ).items():
             acc = accumulators[cell]
             acc.total += part.value
             acc.count += 1
@@ -263,8 +270,8 @@ def apply_submission(submission: Submission, *, counted_before: bool) -> None:
             contributions(
                 indicator,
                 state.get(indicator.pk, {}),
-                state.get(weight_id, {}) if weight_id else None,
-                head_office,
+                weights=state.get(weight_id, {}) if weight_id else None,
+                head_office=head_office,
             )
             for state in (before, after)
         )

@@ -6,9 +6,9 @@ Only approved data leaves the platform. Values are read with a database iterator
 names come from small look-up tables loaded once, so a million rows cost no more
 memory than a thousand.
 
-Spreadsheet formula injection: a text cell starting with =, +, -, @ (or a tab or a
-carriage return) is prefixed with an apostrophe so a spreadsheet shows it as text.
-Numbers are left as numbers: a negative value is data, not a formula.
+Every text cell goes through `collectif.core.spreadsheets.neutralise`, the one guard
+against formula injection: text a partner typed never runs in a reader's spreadsheet,
+and numbers stay numbers (a negative value is data, not a formula).
 """
 
 import csv
@@ -17,27 +17,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from collectif.core.formatting import csv_delimiter, csv_number
+from collectif.core.spreadsheets import neutralise
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.breakdowns import parse_key
-from collectif.measurement.models import Dimension, Indicator, Period, Submission, Value
+from collectif.measurement.models import Dimension, Indicator, Period
+from collectif.measurement.selectors.results import approved_values
 
 CHUNK_SIZE = 5000
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 Cell = str | Decimal
-
-
-def neutralise(cell: Cell) -> Cell:
-    if isinstance(cell, str) and cell.startswith(DANGEROUS_PREFIXES):
-        return "'" + cell
-    return cell
 
 
 def _name(obj: Any, field: str, language: str) -> str:
@@ -55,10 +49,6 @@ def headers(language: str, dimensions: list[Dimension]) -> list[str]:
             *[_name(d, "name", language) for d in dimensions],
             _("Value"),
         ]
-
-
-def approved_values() -> QuerySet[Value]:
-    return Value.objects.filter(submission__status=Submission.Status.APPROVED)
 
 
 def rows(language: str) -> Iterator[list[Cell]]:

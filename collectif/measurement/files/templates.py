@@ -2,7 +2,8 @@
 
 Long format (one row per indicator and breakdown, the value last) because it is what
 people fill in without mistakes, what every tool exports, and what `rows_to_cells` reads
-back whatever the language of the headers. The French CSV uses `;` and UTF-8 with a
+back whatever the language of the headers. Names and definitions are neutralised, so
+no cell of a template ever runs as a formula. The French CSV uses `;` and UTF-8 with a
 BOM, which is what French Excel opens correctly with a double-click; the English one
 uses `,` (with a BOM too, so English Excel shows accented names correctly).
 """
@@ -15,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from collectif.core.spreadsheets import neutralise
 from collectif.measurement.domain.cells import ExpectedCell, expected_cells
 from collectif.measurement.models import Dataset, Dimension, Indicator
 
@@ -28,13 +30,6 @@ HEADER_CODE = gettext_lazy("Indicator code")
 HEADER_NAME = gettext_lazy("Indicator name")
 HEADER_UNIT = gettext_lazy("Unit")
 HEADER_VALUE = gettext_lazy("Value")
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _translated(obj: object, field: str, language: str) -> str:
@@ -69,9 +64,11 @@ def template_rows(dataset: Dataset, *, language: str) -> tuple[list[str], list[l
             rows.append(
                 [
                     indicator.code,
-                    _safe(_translated(indicator, "name", language)),
+                    neutralise(_translated(indicator, "name", language)),
                     *[
-                        _safe(_translated(chosen[d.pk], "name", language)) if d.pk in chosen else ""
+                        neutralise(_translated(chosen[d.pk], "name", language))
+                        if d.pk in chosen
+                        else ""
                         for d in dimensions
                     ],
                     str(indicator.get_unit_display()),
@@ -154,10 +151,10 @@ def _instructions(dataset: Dataset, *, language: str) -> list[list[str]]:
                 continue
             lines.append(
                 [
-                    _safe(_translated(indicator, "name", language)),
+                    neutralise(_translated(indicator, "name", language)),
                     indicator.code,
                     str(indicator.get_unit_display()),
-                    _safe(_translated(indicator, "definition", language)),
+                    neutralise(_translated(indicator, "definition", language)),
                 ]
             )
     return lines

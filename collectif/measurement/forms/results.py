@@ -9,6 +9,8 @@ from collectif.measurement.models import Dataset, Period
 
 
 class StoryForm(forms.Form):
+    """The story in both languages; either may stay empty until someone can write it."""
+
     story_en = forms.CharField(
         label=_("Story behind the curve, in English"),
         required=False,
@@ -30,13 +32,13 @@ class CompletenessFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), required=False)
     dataset = forms.ChoiceField(label=_("Dataset"), required=False)
 
-    def __init__(self, *args: Any, periods: list[Period], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, periods: list[Period], datasets: list[Dataset], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         period_field = self.fields["period"]
         dataset_field = self.fields["dataset"]
         assert isinstance(period_field, forms.ChoiceField)
         assert isinstance(dataset_field, forms.ChoiceField)
         period_field.choices = [(p.code, p.code) for p in periods]
-        dataset_field.choices = [("", _("All datasets"))] + [
-            (d.code, d.name) for d in Dataset.objects.filter(is_active=True)
-        ]
+        dataset_field.choices = [("", _("All datasets"))] + [(d.code, d.name) for d in datasets]

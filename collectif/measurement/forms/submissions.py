@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from collectif.core.files.reader import parse_number
+from collectif.core.files import parse_number
 from collectif.core.formatting import format_number
 from collectif.measurement.domain.cells import ExpectedCell
 from collectif.measurement.domain.validation import CellValue, Problem

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from collectif.accounts.permissions import is_backbone_staff, organisations_acting_for
 from collectif.ecosystem.models import Organisation
-from collectif.measurement.models import Dataset, Indicator, Period, Submission, Value
+from collectif.measurement.models import (
+    Dataset,
+    DatasetIndicator,
+    Indicator,
+    Period,
+    Rollup,
+    Submission,
+    SubmissionVersion,
+    Value,
+)
 
 NOT_STARTED = "not_started"
 STATUS_LABELS: dict[str, Promise] = {
@@ -38,6 +47,12 @@ PERIOD_KINDS: dict[str, list[str]] = {
 }
 
 
+def _ordered_values() -> QuerySet[Value]:
+    return Value.objects.select_related("indicator").order_by(
+        "indicator__position", "indicator__code", "breakdown"
+    )
+
+
 def submission_list(
     *,
     user: Any,
@@ -45,10 +60,17 @@ def submission_list(
     dataset: Dataset | None = None,
     period: Period | None = None,
     status: str | None = None,
+    with_values: bool = False,
 ) -> QuerySet[Submission]:
+    """The submissions this person may see; `with_values` reads every one's values at
+    once (as `ordered_values`), for lists that show them."""
     submissions = Submission.objects.select_related(
         "organisation", "dataset", "period", "submitted_by", "reviewed_by"
     )
+    if with_values:
+        submissions = submissions.prefetch_related(
+            Prefetch("values", queryset=_ordered_values(), to_attr="ordered_values")
+        )
     if not is_backbone_staff(user):
         submissions = submissions.filter(organisation_id__in=organisations_acting_for(user))
     if organisation is not None:
@@ -72,10 +94,31 @@ def submission_get(*, user: Any, pk: int) -> Submission:
 
 
 def submission_values(*, submission: Submission) -> QuerySet[Value]:
+    return _ordered_values().filter(submission=submission)
+
+
+def submission_value_list(*, submission: Submission) -> list[Value]:
+    """The values `submission_list(with_values=True)` read with the list, else read now."""
+    values: list[Value] | None = getattr(submission, "ordered_values", None)
+    return list(submission_values(submission=submission)) if values is None else values
+
+
+def submission_versions(*, submission: Submission) -> QuerySet[SubmissionVersion]:
+    return SubmissionVersion.objects.filter(submission=submission).select_related("created_by")
+
+
+def submission_find(
+    *, organisation_slug: str, dataset_code: str, period_code: str
+) -> Submission | None:
+    """An organisation's submission of a dataset for a period, by their codes (the CLI)."""
     return (
-        Value.objects.filter(submission=submission)
-        .select_related("indicator")
-        .order_by("indicator__position", "indicator__code", "breakdown")
+        Submission.objects.select_related("organisation", "dataset", "period")
+        .filter(
+            organisation__slug=organisation_slug,
+            dataset__code=dataset_code,
+            period__code=period_code,
+        )
+        .first()
     )
 
 
@@ -204,7 +247,11 @@ def period_get(*, code: str) -> Period:
 
 
 def indicator_list(*, published_only: bool = True) -> QuerySet[Indicator]:
-    indicators = Indicator.objects.prefetch_related("dimensions")
+    """Indicators with what describing each needs: the indicators it is computed from
+    or weighted by, and its dimensions, read with the list."""
+    indicators = Indicator.objects.select_related(
+        "numerator", "denominator", "weight_indicator"
+    ).prefetch_related("dimensions")
     if published_only:
         indicators = indicators.filter(is_published=True)
     return indicators.order_by("position", "code")
@@ -217,8 +264,16 @@ def indicator_get(*, code: str, published_only: bool = True) -> Indicator:
     return indicator
 
 
+def _dataset_items() -> QuerySet[DatasetIndicator]:
+    return DatasetIndicator.objects.select_related("indicator").prefetch_related(
+        "indicator__dimensions"
+    )
+
+
 def dataset_list(*, active_only: bool = True) -> QuerySet[Dataset]:
-    datasets = Dataset.objects.prefetch_related("items__indicator")
+    """Datasets with their items, each item's indicator and its dimensions, read with
+    the list: `dataset.items.all()` costs no query."""
+    datasets = Dataset.objects.all().prefetch_related(Prefetch("items", queryset=_dataset_items()))
     if active_only:
         datasets = datasets.filter(is_active=True)
     return datasets.order_by("code")
@@ -231,8 +286,54 @@ def dataset_get(*, code: str) -> Dataset:
     return dataset
 
 
+def dataset_find(*, code: str) -> Dataset | None:
+    return Dataset.objects.filter(code=code).first()
+
+
+def dataset_codes() -> list[str]:
+    return list(Dataset.objects.order_by("code").values_list("code", flat=True))
+
+
+def dataset_reported_by_any(*, dataset: Dataset, organisation_ids: set[int]) -> bool:
+    """Whether one of these organisations is asked to report the dataset."""
+    return dataset.organisations.filter(pk__in=organisation_ids).exists()
+
+
+def datasets_reported_by(*, organisation: Organisation) -> QuerySet[Dataset]:
+    """The active datasets an organisation reports, for its upload form."""
+    return Dataset.objects.filter(organisations=organisation, is_active=True).order_by("code")
+
+
+def period_choices(*, kinds: set[str], today: date, limit: int) -> QuerySet[Period]:
+    """The `limit` latest periods of these kinds that have started, latest first."""
+    latest = (
+        Period.objects.filter(kind__in=kinds, start__lte=today)
+        .order_by("-start")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return Period.objects.filter(pk__in=list(latest)).order_by("-start")
+
+
+def period_find(*, code: str) -> Period | None:
+    return Period.objects.filter(code=code).first()
+
+
+def rollup_count(*, period: Period) -> int:
+    """How many rollup rows a period has: what an approval brought up to date."""
+    return Rollup.objects.filter(period=period).count()
+
+
 def organisation_for_report(*, slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
+    organisation = organisation_find(slug=slug)
     if organisation is None:
         raise Http404
     return organisation
+
+
+def organisation_find(*, slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def organisations_reporting(*, user: Any) -> QuerySet[Organisation]:
+    """The organisations this person reports data for."""
+    return Organisation.objects.filter(pk__in=organisations_acting_for(user)).order_by("slug")

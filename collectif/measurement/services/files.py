@@ -6,23 +6,25 @@ go. Only a correct file reaches `services.submission_save_values`, which replace
 submission's values in one transaction (and validates the cells once more, for the
 rules that need the whole set: parts and totals, rules between indicators).
 
-`actor=None` is the system: the command line runs imports as operator actions, which
-the audit log records as "system".
+The command line runs imports as the system (`SYSTEM`), which the audit log records
+as "system".
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from collectif.core.files.reader import FileProblem, Progress, Table, column_role, read_table
+from collectif.core.actors import Actor, require
+from collectif.core.files import FileProblem, Progress, Table, read_table
 from collectif.core.services import audit_record
 from collectif.ecosystem.models import Organisation
-from collectif.measurement.domain.validation import CellValue, Problem, rows_to_cells
+from collectif.measurement.audit import MeasurementAction
+from collectif.measurement.domain.validation import CellValue, Problem
+from collectif.measurement.files.columns import column_role, has_recognisable_header
+from collectif.measurement.files.rows import rows_to_cells
 from collectif.measurement.models import Dataset, Period, Submission
-from collectif.measurement.permissions import can_submit_for
 from collectif.measurement.services import submissions as services
 
 
@@ -61,13 +63,20 @@ def _locate(problems: list[Problem], value_header: str | None) -> list[Problem]:
 
 def _read(
     data: BinaryIO,
+    *,
     filename: str,
     dataset: Dataset,
     sheet: str | None,
     progress: Progress | None,
 ) -> tuple[Table, _Counted, list[CellValue], list[Problem]]:
     try:
-        table = read_table(data, filename, sheet=sheet, progress=progress)
+        table = read_table(
+            data,
+            filename=filename,
+            sheet=sheet,
+            progress=progress,
+            recognise_header=has_recognisable_header,
+        )
         counted = _Counted(table)
         table.rows = iter(counted)
         cells, problems = rows_to_cells(table, dataset)
@@ -76,9 +85,9 @@ def _read(
     return table, counted, cells, problems
 
 
-def import_file(
+def submission_import(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     dataset: Dataset,
     period: Period,
@@ -93,9 +102,10 @@ def import_file(
     With `submit`, the submission is also sent for approval (checked as complete).
     `sheet` names the workbook sheet to read (default: the first with our headers).
     """
-    if actor is not None and not can_submit_for(actor, organisation):
-        raise PermissionDenied
-    table, counted, cells, problems = _read(data, filename, dataset, sheet, progress)
+    require(actor, "measurement.submit_for", organisation)
+    table, counted, cells, problems = _read(
+        data, filename=filename, dataset=dataset, sheet=sheet, progress=progress
+    )
     if any(problem.severity == "error" for problem in problems):
         raise services.SubmissionInvalid(problems)
     value_header = _value_header(table)
@@ -108,7 +118,7 @@ def import_file(
                 actor=actor,
                 submission=submission,
                 cells=cells,
-                channel="file",
+                channel=Submission.Channel.FILE,
                 submit=submit,
             )
         except services.SubmissionInvalid as exc:
@@ -116,7 +126,7 @@ def import_file(
             raise
         audit_record(
             actor=actor,
-            action="measurement.file_import",
+            action=MeasurementAction.SUBMISSION_IMPORT,
             target=submission,
             changes={
                 "filename": filename[:200],

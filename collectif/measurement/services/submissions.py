@@ -6,8 +6,9 @@ values replace the previous ones. Approved data is reopened only with a reason. 
 and reopening rebuild the rollup slices the submission touches in the same transaction,
 so shared figures never show unapproved data and never lag behind an approval.
 
-`actor=None` is the system (the command line, the demo loader): it passes the
-permission checks that protect people's actions.
+Every service guards itself whatever the channel (web, API, command line): reporting
+needs `measurement.submit_for` the organisation, reviewing `measurement.review`. The
+system (`SYSTEM`: the command line, the demo loader) holds every permission.
 """
 
 import hashlib
@@ -17,15 +18,17 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg import sql
 
-from collectif.accounts.permissions import require_backbone_staff
+from collectif.accounts.models import User
+from collectif.core.actors import Actor, require
 from collectif.core.services import audit_record
 from collectif.ecosystem.models import Organisation
+from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain import rollups
 from collectif.measurement.domain.cells import expected_keys
 from collectif.measurement.domain.validation import CellValue, Problem, validate_cells
@@ -38,7 +41,6 @@ from collectif.measurement.models import (
     SubmissionVersion,
     Value,
 )
-from collectif.measurement.permissions import can_submit_for
 
 EDITABLE = {Submission.Status.DRAFT, Submission.Status.RETURNED}
 
@@ -57,9 +59,9 @@ class IdempotencyConflictError(Exception):
     """The client reused an idempotency key for a different request."""
 
 
-def _require_reporter(actor: Any, organisation: Organisation) -> None:
-    if actor is not None and not can_submit_for(actor, organisation):
-        raise PermissionDenied
+def _person(actor: Actor) -> User | None:
+    """The account to name as sender or reviewer; the system is nobody's."""
+    return actor if isinstance(actor, User) else None
 
 
 def _lock(submission: Submission) -> Submission:
@@ -103,10 +105,10 @@ def _current_cells(submission: Submission) -> list[CellValue]:
 
 @transaction.atomic
 def submission_open(
-    *, actor: Any, organisation: Organisation, dataset: Dataset, period: Period
+    *, actor: Actor, organisation: Organisation, dataset: Dataset, period: Period
 ) -> Submission:
     """The organisation's submission for this dataset and period, created as a draft."""
-    _require_reporter(actor, organisation)
+    require(actor, "measurement.submit_for", organisation)
     if not dataset.is_active or not dataset.organisations.filter(pk=organisation.pk).exists():
         raise ValidationError(
             _("%(organisation)s does not report %(dataset)s.")
@@ -119,7 +121,7 @@ def submission_open(
     if created:
         audit_record(
             actor=actor,
-            action="measurement.submission_open",
+            action=MeasurementAction.SUBMISSION_OPEN,
             target=submission,
             changes={"organisation": organisation.slug, "dataset": dataset.code},
         )
@@ -211,7 +213,7 @@ def _insert_values(
 @transaction.atomic
 def submission_save_values(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     cells: list[CellValue],
     channel: str,
@@ -222,7 +224,7 @@ def submission_save_values(
     With errors nothing is written and SubmissionInvalid lists them all; otherwise the
     warnings are returned so the person sees them beside the saved data.
     """
-    _require_reporter(actor, submission.organisation)
+    require(actor, "measurement.submit_for", submission.organisation)
     _lock(submission)
     if submission.status not in EDITABLE:
         raise _not_editable(submission)
@@ -247,7 +249,7 @@ def submission_save_values(
     submission.save(update_fields=["channel", "updated_at"])
     audit_record(
         actor=actor,
-        action="measurement.submission_save",
+        action=MeasurementAction.SUBMISSION_SAVE_VALUES,
         target=submission,
         changes={"values": len(cells), "channel": channel},
     )
@@ -257,11 +259,11 @@ def submission_save_values(
 
 
 def _submit(
-    *, actor: Any, submission: Submission, cells: list[CellValue], warnings: list[Problem]
+    *, actor: Actor, submission: Submission, cells: list[CellValue], warnings: list[Problem]
 ) -> list[Problem]:
     submission.version += 1
     submission.status = Submission.Status.SUBMITTED
-    submission.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    submission.submitted_by = _person(actor)
     submission.submitted_at = timezone.now()
     submission.review_comment = ""
     submission.save(
@@ -286,7 +288,7 @@ def _submit(
     )
     audit_record(
         actor=actor,
-        action="measurement.submission_submit",
+        action=MeasurementAction.SUBMISSION_SUBMIT,
         target=submission,
         changes={"version": submission.version, "values": len(cells)},
     )
@@ -294,9 +296,9 @@ def _submit(
 
 
 @transaction.atomic
-def submission_submit(*, actor: Any, submission: Submission) -> list[Problem]:
+def submission_submit(*, actor: Actor, submission: Submission) -> list[Problem]:
     """Send the saved values for approval, checked completely; returns the warnings."""
-    _require_reporter(actor, submission.organisation)
+    require(actor, "measurement.submit_for", submission.organisation)
     _lock(submission)
     if submission.status not in EDITABLE:
         raise _not_editable(submission)
@@ -309,11 +311,16 @@ def submission_submit(*, actor: Any, submission: Submission) -> list[Problem]:
 
 
 def _review(
-    *, actor: Any, submission: Submission, status: str, comment: str, action: str
+    *,
+    actor: Actor,
+    submission: Submission,
+    status: str,
+    comment: str,
+    action: MeasurementAction,
 ) -> Submission:
     previous = submission.status
     submission.status = status
-    submission.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    submission.reviewed_by = _person(actor)
     submission.reviewed_at = timezone.now()
     submission.review_comment = comment
     submission.save(
@@ -329,9 +336,9 @@ def _review(
 
 
 @transaction.atomic
-def submission_approve(*, actor: Any, submission: Submission) -> Submission:
+def submission_approve(*, actor: Actor, submission: Submission) -> Submission:
     """Lock the data and bring it into the shared figures at once."""
-    require_backbone_staff(actor)
+    require(actor, "measurement.review", submission)
     _lock(submission)
     if submission.status != Submission.Status.SUBMITTED:
         raise ValidationError(
@@ -342,7 +349,7 @@ def submission_approve(*, actor: Any, submission: Submission) -> Submission:
         submission=submission,
         status=Submission.Status.APPROVED,
         comment="",
-        action="measurement.submission_approve",
+        action=MeasurementAction.SUBMISSION_APPROVE,
     )
     rollups.apply_submission(submission, counted_before=False)
     return submission
@@ -356,9 +363,9 @@ def _required_text(text: str, message: str) -> str:
 
 
 @transaction.atomic
-def submission_return(*, actor: Any, submission: Submission, comment: str) -> Submission:
+def submission_return(*, actor: Actor, submission: Submission, comment: str) -> Submission:
     """Send a submission back to its steward with what to fix."""
-    require_backbone_staff(actor)
+    require(actor, "measurement.review", submission)
     comment = _required_text(comment, _("Say what the organisation needs to change."))
     _lock(submission)
     if submission.status != Submission.Status.SUBMITTED:
@@ -370,15 +377,15 @@ def submission_return(*, actor: Any, submission: Submission, comment: str) -> Su
         submission=submission,
         status=Submission.Status.RETURNED,
         comment=comment,
-        action="measurement.submission_return",
+        action=MeasurementAction.SUBMISSION_RETURN,
     )
 
 
 @transaction.atomic
-def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Submission:
+def submission_reopen(*, actor: Actor, submission: Submission, reason: str) -> Submission:
     """Unlock approved data so its steward can correct it; it leaves the shared figures
     until approved again."""
-    require_backbone_staff(actor)
+    require(actor, "measurement.review", submission)
     reason = _required_text(reason, _("Give the reason for reopening this submission."))
     _lock(submission)
     if submission.status != Submission.Status.APPROVED:
@@ -390,7 +397,7 @@ def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Sub
         submission=submission,
         status=Submission.Status.RETURNED,
         comment=reason,
-        action="measurement.submission_reopen",
+        action=MeasurementAction.SUBMISSION_REOPEN,
     )
     rollups.apply_submission(submission, counted_before=True)
     return submission
@@ -402,9 +409,21 @@ def request_hash(payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _replay(user: User | None, key: str, fingerprint: str) -> Submission | None:
+    """The submission an earlier request with this key wrote, if the request is the same."""
+    if user is None or not key:
+        return None
+    previous = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if previous is None:
+        return None
+    if previous.request_hash != fingerprint:
+        raise IdempotencyConflictError
+    return previous.submission
+
+
 def submission_receive(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     dataset: Dataset,
     period: Period,
@@ -416,14 +435,15 @@ def submission_receive(
     """An API write: open, save and maybe submit, applied once per idempotency key.
 
     Returns (submission, warnings, replayed); `replayed` is True when the key was already
-    used for the same request, in which case nothing is written again.
+    used for the same request, in which case nothing is written again. Keys belong to a
+    person: the system's writes are never replayed.
     """
-    if idempotency_key:
-        previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
-        if previous is not None:
-            if previous.request_hash != fingerprint:
-                raise IdempotencyConflictError
-            return previous.submission, [], True
+    require(actor, "measurement.submit_for", organisation)
+    user = _person(actor)
+    key = idempotency_key if user is not None else ""
+    replayed = _replay(user, key, fingerprint)
+    if replayed is not None:
+        return replayed, [], True
     try:
         with transaction.atomic():
             submission = submission_open(
@@ -436,19 +456,14 @@ def submission_receive(
                 channel=Submission.Channel.API,
                 submit=submit,
             )
-            if idempotency_key:
+            if user is not None and key:
                 IdempotencyKey.objects.create(
-                    user=actor,
-                    key=idempotency_key,
-                    submission=submission,
-                    request_hash=fingerprint,
+                    user=user, key=key, submission=submission, request_hash=fingerprint
                 )
     except IntegrityError:
         # The same key arrived twice at once; the other request wrote first.
-        previous = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
-        if previous is None:
+        replayed = _replay(user, key, fingerprint)
+        if replayed is None:
             raise
-        if previous.request_hash != fingerprint:
-            raise IdempotencyConflictError from None
-        return previous.submission, [], True
+        return replayed, [], True
     return submission, warnings, False

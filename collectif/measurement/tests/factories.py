@@ -6,13 +6,13 @@ period = PeriodFactory(code="2026Q1")
 submission = SubmissionFactory(organisation=org, dataset=dataset, period=period)
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
-import factory
+from factory.declarations import LazyAttribute, Sequence, SubFactory
 from factory.django import DjangoModelFactory
+from factory.helpers import post_generation
 
-from collectif.agenda.models import PlanVersion
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.models import (
@@ -33,9 +33,9 @@ class IndicatorFactory(DjangoModelFactory[Indicator]):
         model = Indicator
         skip_postgeneration_save = True
 
-    code = factory.Sequence(lambda n: f"indicator_{n}")
-    name_en = factory.Sequence(lambda n: f"Young people served {n}")
-    name_fr = factory.Sequence(lambda n: f"Jeunes servis {n}")
+    code = Sequence(lambda n: f"indicator_{n}")
+    name_en = Sequence(lambda n: f"Young people served {n}")
+    name_fr = Sequence(lambda n: f"Jeunes servis {n}")
     definition_en = "Young people with an active mentoring relationship during the period."
     definition_fr = "Jeunes ayant une relation de mentorat active pendant la période."
     kind = Indicator.Kind.PERFORMANCE
@@ -44,7 +44,7 @@ class IndicatorFactory(DjangoModelFactory[Indicator]):
     aggregation = Indicator.Aggregation.SUM
     is_published = True
 
-    @factory.post_generation
+    @post_generation
     def dimensions(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if not create or not extracted:
             return
@@ -62,12 +62,12 @@ class PeriodFactory(DjangoModelFactory[Period]):
         model = Period
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{2000 + n // 4}Q{n % 4 + 1}")
-    kind = factory.LazyAttribute(lambda o: parse_period(o.code).kind)
-    start = factory.LazyAttribute(lambda o: parse_period(o.code).start)
-    end = factory.LazyAttribute(lambda o: parse_period(o.code).end)
-    opens_on = factory.LazyAttribute(lambda o: parse_period(o.code).end + timedelta(days=1))
-    deadline = factory.LazyAttribute(lambda o: parse_period(o.code).end + timedelta(days=30))
+    code = Sequence(lambda n: f"{2000 + n // 4}Q{n % 4 + 1}")
+    kind = LazyAttribute(lambda o: parse_period(o.code).kind)
+    start = LazyAttribute(lambda o: parse_period(o.code).start)
+    end = LazyAttribute(lambda o: parse_period(o.code).end)
+    opens_on = LazyAttribute(lambda o: parse_period(o.code).end + timedelta(days=1))
+    deadline = LazyAttribute(lambda o: parse_period(o.code).end + timedelta(days=30))
 
 
 class DatasetFactory(DjangoModelFactory[Dataset]):
@@ -78,12 +78,12 @@ class DatasetFactory(DjangoModelFactory[Dataset]):
         model = Dataset
         skip_postgeneration_save = True
 
-    code = factory.Sequence(lambda n: f"dataset_{n}")
-    name_en = factory.Sequence(lambda n: f"Quarterly mentoring report {n}")
-    name_fr = factory.Sequence(lambda n: f"Rapport trimestriel de mentorat {n}")
+    code = Sequence(lambda n: f"dataset_{n}")
+    name_en = Sequence(lambda n: f"Quarterly mentoring report {n}")
+    name_fr = Sequence(lambda n: f"Rapport trimestriel de mentorat {n}")
     frequency = Indicator.Frequency.QUARTER
 
-    @factory.post_generation
+    @post_generation
     def indicators(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if not create or not extracted:
             return
@@ -93,7 +93,7 @@ class DatasetFactory(DjangoModelFactory[Dataset]):
                 dataset=dataset, indicator=indicator, position=position, required=True
             )
 
-    @factory.post_generation
+    @post_generation
     def organisations(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if not create or not extracted:
             return
@@ -105,12 +105,12 @@ class SubmissionFactory(DjangoModelFactory[Submission]):
         model = Submission
         skip_postgeneration_save = True
 
-    organisation = factory.SubFactory(OrganisationFactory)
-    dataset = factory.SubFactory(DatasetFactory)
-    period = factory.SubFactory(PeriodFactory)
+    organisation = SubFactory(OrganisationFactory)
+    dataset = SubFactory(DatasetFactory)
+    period = SubFactory(PeriodFactory)
     status = Submission.Status.DRAFT
 
-    @factory.post_generation
+    @post_generation
     def assign(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         """The organisation reports this dataset, as it must to have a submission."""
         if create:
@@ -122,25 +122,12 @@ class ValueFactory(DjangoModelFactory[Value]):
     class Meta:
         model = Value
 
-    submission = factory.SubFactory(SubmissionFactory)
-    indicator = factory.SubFactory(IndicatorFactory)
-    organisation = factory.LazyAttribute(lambda o: o.submission.organisation)
-    period = factory.LazyAttribute(lambda o: o.submission.period)
+    submission = SubFactory(SubmissionFactory)
+    indicator = SubFactory(IndicatorFactory)
+    organisation = LazyAttribute(lambda o: o.submission.organisation)
+    period = LazyAttribute(lambda o: o.submission.period)
     breakdown = ""
     value = 10
-
-
-class PlanVersionFactory(DjangoModelFactory[PlanVersion]):
-    class Meta:
-        model = PlanVersion
-        django_get_or_create = ("number",)
-
-    number = factory.Sequence(lambda n: n + 1)
-    name_en = factory.LazyAttribute(lambda o: f"Plan version {o.number}")
-    name_fr = factory.LazyAttribute(lambda o: f"Plan, version {o.number}")
-    adopted_on = factory.LazyAttribute(lambda o: date(2024 + o.number, 4, 1))
-    is_original = factory.LazyAttribute(lambda o: o.number == 1)
-    is_current = False
 
 
 def steward_of(organisation: Any) -> Any:

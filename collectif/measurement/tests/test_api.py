@@ -2,11 +2,14 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from collectif.accounts.services import api_token_create
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import (
     IdempotencyKey,
+    Indicator,
     Rollup,
     Submission,
     SubmissionVersion,
@@ -16,11 +19,19 @@ from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
+    SubmissionFactory,
+    ValueFactory,
     backbone_staff,
     steward_of,
 )
 
 BASE = "/api/v1/measurement"
+# What each list costs, whatever its number of rows (the token, its person and roles,
+# then the list's own reads).
+INDICATOR_LIST_QUERIES = 6
+PERIOD_LIST_QUERIES = 2
+DATASET_LIST_QUERIES = 4
+SUBMISSION_LIST_QUERIES = 5
 
 
 def bearer(user):
@@ -36,9 +47,10 @@ def world():
     dataset = DatasetFactory.create(
         code="quarterly", indicators=[served], organisations=[organisation]
     )
-    PeriodFactory.create(code="2026Q1")
+    period = PeriodFactory.create(code="2026Q1")
     steward = steward_of(organisation)
     return {
+        "period": period,
         "organisation": organisation,
         "served": served,
         "internal": internal,
@@ -158,3 +170,72 @@ def test_staff_return_needs_a_comment(client, world):
     )
     assert response.json()["status"] == "returned"
     assert Submission.objects.get().review_comment == "Add ages."
+
+
+# --- Queries: a list costs the same whatever its number of rows -----------------------
+
+
+def queries_for(client, path, headers=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(BASE + path, headers=headers or {})
+    assert response.status_code == 200, response.content
+    return len(captured)
+
+
+def add_indicators(count: int) -> None:
+    """Computed and weighted indicators: each names three others the list shows."""
+    for _ in range(count):
+        numerator, denominator = IndicatorFactory.create(), IndicatorFactory.create()
+        IndicatorFactory.create(
+            dimensions=["age"],
+            source=Indicator.Source.COMPUTED,
+            numerator=numerator,
+            denominator=denominator,
+            aggregation=Indicator.Aggregation.WEIGHTED_MEAN,
+            weight_indicator=denominator,
+        )
+
+
+def add_datasets(count: int) -> None:
+    for _ in range(count):
+        DatasetFactory.create(
+            indicators=[IndicatorFactory.create(dimensions=["age"]), IndicatorFactory.create()]
+        )
+
+
+def add_periods(count: int) -> None:
+    for _ in range(count):
+        PeriodFactory.create()
+
+
+def add_submissions(world, count: int) -> None:
+    for _ in range(count):
+        dataset = DatasetFactory.create(
+            indicators=[world["served"]], organisations=[world["organisation"]]
+        )
+        submission = SubmissionFactory.create(
+            organisation=world["organisation"], dataset=dataset, period=world["period"]
+        )
+        for breakdown in ("", "age:6-11"):
+            ValueFactory.create(
+                submission=submission, indicator=world["served"], breakdown=breakdown
+            )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "grow", "expected"),
+    [
+        ("/indicators", lambda world, n: add_indicators(n), INDICATOR_LIST_QUERIES),
+        ("/periods", lambda world, n: add_periods(n), PERIOD_LIST_QUERIES),
+        ("/datasets", lambda world, n: add_datasets(n), DATASET_LIST_QUERIES),
+        ("/submissions", add_submissions, SUBMISSION_LIST_QUERIES),
+    ],
+    ids=["indicators", "periods", "datasets", "submissions"],
+)
+def test_api_lists_cost_the_same_for_3_and_30_rows(client, world, path, grow, expected):
+    grow(world, 3)
+    client.get(BASE + path, headers=world["headers"])  # the token's first use is noted once
+    few = queries_for(client, path, world["headers"])
+    grow(world, 27)
+    assert queries_for(client, path, world["headers"]) == few == expected

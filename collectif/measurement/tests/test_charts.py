@@ -1,14 +1,16 @@
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+import vl_convert
 from django.core.cache import cache
 from django.utils import translation
 
 from collectif.measurement import charts
+from collectif.measurement.domain.results import Figure, forecast
 from collectif.measurement.models import Baseline, Indicator, Period, Target
-from collectif.measurement.selectors.results import Figure
 
 
 def _figure(code: str, end: date, value: int, *, suppressed: bool = False) -> Figure:
@@ -49,7 +51,9 @@ def _curve() -> charts.Chart | None:
     baseline = Baseline(value=Decimal(11000), period=_year("2023", 2023))
     current = [Target(value=Decimal(15000), period=_year("2026", 2026))]
     original = [Target(value=Decimal(17000), period=_year("2026", 2026))]
-    return charts.turn_the_curve(_indicator(), SERIES, baseline, current, original)
+    return charts.turn_the_curve(
+        _indicator(), SERIES, baseline=baseline, current=current, original=original
+    )
 
 
 def test_sparkline_is_an_svg_image_with_an_accessible_name() -> None:
@@ -94,11 +98,11 @@ def test_turn_the_curve_draws_both_plans_baseline_and_forecast() -> None:
 
 
 def test_forecast_extends_the_linear_trend_from_the_last_point() -> None:
-    points = charts.forecast(SERIES, date(2025, 12, 31))
+    points = forecast(SERIES, date(2025, 12, 31))
     assert points[0] == (date(2024, 12, 31), 13500.0)
     # 500 a quarter is about 2,000 a year.
     assert 15400 < points[-1][1] < 15600
-    assert charts.forecast(SERIES[:3], date(2025, 12, 31)) == []
+    assert forecast(SERIES[:3], date(2025, 12, 31)) == []
 
 
 def test_tile_map_shows_every_province_and_marks_hidden_ones() -> None:
@@ -117,20 +121,20 @@ def test_tile_map_shows_every_province_and_marks_hidden_ones() -> None:
 def test_bars_leave_suppressed_cells_out() -> None:
     items = [("Ontario", SERIES[0]), ("Yukon", _figure("x", date(2024, 3, 31), 2, suppressed=True))]
     with translation.override("en"):
-        chart = charts.bars("provinces", _indicator(), items, "By province")
+        chart = charts.bars("provinces", _indicator(), items=items, title="By province")
     assert chart is not None
     assert "Ontario" in chart.svg and "Yukon" not in chart.svg
 
 
 def test_charts_are_cached_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = charts.vl_convert.vegalite_to_svg
+    real = vl_convert.vegalite_to_svg
 
-    def counting(*args: object, **kwargs: object) -> str:
+    def counting(*args: Any, **kwargs: Any) -> str:
         calls.append(str(kwargs.get("format_locale")))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return str(real(*args, **kwargs))
 
-    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", counting)
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
     with translation.override("en"):
         first = charts.sparkline(_indicator(), SERIES)
         again = charts.sparkline(_indicator(), SERIES)

@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture
 def setup(db):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     return {
         "organisation": organisation,
         "dataset": mentoring_dataset(organisations=[organisation]),
@@ -85,7 +85,7 @@ def test_import_saves_the_file_as_the_system(setup):
     submission = Submission.objects.get()
     assert submission.status == Submission.Status.SUBMITTED
     assert Value.objects.get(indicator__code="active_mentors").value == Decimal(1010)
-    event = AuditEvent.objects.get(action="measurement.file_import")
+    event = AuditEvent.objects.get(action="measurement.submission_import")
     assert event.actor_label == "system"
 
 

@@ -2,14 +2,23 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from collectif.core.actors import SYSTEM
+from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Rollup, Submission
 from collectif.measurement.services import submissions as services
-from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory, PeriodFactory
+from collectif.measurement.services.results import rollups_rebuild as rebuild
+from collectif.measurement.tests.factories import (
+    DatasetFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    steward_of,
+)
 
 
 @pytest.fixture
@@ -21,10 +30,10 @@ def submission():
     )
     period = PeriodFactory.create(code="2026Q1")
     submission = services.submission_open(
-        actor=None, organisation=organisation, dataset=dataset, period=period
+        actor=SYSTEM, organisation=organisation, dataset=dataset, period=period
     )
     services.submission_save_values(
-        actor=None,
+        actor=SYSTEM,
         submission=submission,
         cells=[CellValue("served", "", Decimal(8))],
         channel=Submission.Channel.FILE,
@@ -55,6 +64,9 @@ def test_approve_from_the_command_line(submission):
     assert "Approved" in output
     submission.refresh_from_db()
     assert submission.status == Submission.Status.APPROVED
+    assert submission.reviewed_by is None
+    event = AuditEvent.objects.get(action="measurement.submission_approve")
+    assert event.actor_label == "system"
     assert Rollup.objects.get(region="CA", member="").total == Decimal(8)
     with pytest.raises(CommandError, match="approved"):
         approve()
@@ -74,9 +86,20 @@ def test_approve_fails_when_nothing_matches(submission):
 
 @pytest.mark.django_db
 def test_rebuild_rollups_prints_rows_and_time(submission):
-    services.submission_approve(actor=None, submission=submission)
+    services.submission_approve(actor=SYSTEM, submission=submission)
     Rollup.objects.all().delete()
     out = StringIO()
     call_command("measurement", "rebuild-rollups", stdout=out)
     assert "rows written" in out.getvalue()
     assert Rollup.objects.filter(region="CA").count() == 1
+    assert AuditEvent.objects.get(action="measurement.rollups_rebuild").actor_label == "system"
+
+
+@pytest.mark.django_db
+def test_only_those_who_manage_measurement_may_rebuild_the_rollups(submission):
+    services.submission_approve(actor=SYSTEM, submission=submission)
+    steward = steward_of(submission.organisation)
+    with pytest.raises(PermissionDenied):
+        rebuild(actor=steward)
+    assert Rollup.objects.filter(region="CA").count() == 1
+    assert not AuditEvent.objects.filter(action="measurement.rollups_rebuild").exists()

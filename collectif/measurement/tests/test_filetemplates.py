@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from collectif.accounts.testing import assert_role_access, user_with_role
-from collectif.core.files.reader import read_table
+from collectif.core.files import read_table
+from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
-from collectif.measurement.domain.validation import rows_to_cells
+from collectif.measurement.files.rows import rows_to_cells
 from collectif.measurement.files.templates import write_template
 from collectif.measurement.models import Indicator
 from collectif.measurement.tests.test_validation import mentoring_dataset
@@ -86,7 +86,7 @@ def test_a_filled_template_reads_back_as_the_cells_it_asks_for(language, fmt):
         out_bytes = io.BytesIO()
         book.save(out_bytes)
         filled = out_bytes.getvalue()
-    table = read_table(io.BytesIO(filled), f"filled.{fmt}")
+    table = read_table(io.BytesIO(filled), filename=f"filled.{fmt}")
     cells, problems = rows_to_cells(table, dataset)
     assert problems == []
     assert len(cells) == EXPECTED_ROWS
@@ -122,7 +122,7 @@ def test_a_name_that_looks_like_a_formula_is_written_as_text():
 
 @pytest.mark.django_db
 def test_only_staff_and_the_dataset_stewards_download_templates(client):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     dataset = mentoring_dataset(organisations=[organisation])
     url = reverse("measurement:template_download", args=[dataset.code, "xlsx"]) + "?lang=fr"
     assert_role_access(client, url, allowed={"staff", "steward"}, organisation=organisation)
@@ -130,15 +130,15 @@ def test_only_staff_and_the_dataset_stewards_download_templates(client):
 
 @pytest.mark.django_db
 def test_a_steward_of_another_organisation_cannot_download(client):
-    dataset = mentoring_dataset(organisations=[OrganisationFactory()])
-    client.force_login(user_with_role("steward", OrganisationFactory()))
+    dataset = mentoring_dataset(organisations=[OrganisationFactory.create()])
+    client.force_login(user_with_role("steward", OrganisationFactory.create()))
     url = reverse("measurement:template_download", args=[dataset.code, "csv"])
     assert client.get(url).status_code == 403
 
 
 @pytest.mark.django_db
 def test_the_download_is_an_attachment_in_the_chosen_language(client):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     dataset = mentoring_dataset(organisations=[organisation])
     client.force_login(user_with_role("steward", organisation))
     url = reverse("measurement:template_download", args=[dataset.code, "csv"])

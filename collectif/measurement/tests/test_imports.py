@@ -11,14 +11,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from collectif.accounts.testing import assert_role_access, user_with_role
+from collectif.core.files.tests.workbooks import xlsx_bytes, zip_bomb
 from collectif.core.models import AuditEvent
+from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import Submission, Value
-from collectif.measurement.services.files import import_file
+from collectif.measurement.services.files import submission_import
 from collectif.measurement.services.submissions import SubmissionInvalid
 from collectif.measurement.tests.factories import PeriodFactory
-from collectif.measurement.tests.test_parsing import xlsx_bytes, zip_bomb
 from collectif.measurement.tests.test_validation import mentoring_dataset
 
 DATA = Path(__file__).parent / "data"
@@ -27,7 +27,7 @@ HEADER = "Code de l'indicateur;Groupe d'âge;Valeur\r\n"
 
 @pytest.fixture
 def setup(db):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     return {
         "organisation": organisation,
         "dataset": mentoring_dataset(organisations=[organisation]),
@@ -37,7 +37,7 @@ def setup(db):
 
 
 def run(setup, content: bytes, filename: str = "data.csv", **kwargs):
-    return import_file(
+    return submission_import(
         actor=kwargs.pop("actor", setup["steward"]),
         organisation=setup["organisation"],
         dataset=setup["dataset"],
@@ -81,7 +81,7 @@ def test_a_french_excel_csv_is_imported_end_to_end(setup):
         ("active_mentors", ""): Decimal(1010),
         ("caring_adult_share", ""): Decimal("87.5"),
     }
-    event = AuditEvent.objects.get(action="measurement.file_import")
+    event = AuditEvent.objects.get(action="measurement.submission_import")
     assert event.changes["filename"] == "Rapport T1.csv"
     assert event.changes["encoding"] == "cp1252"
 
@@ -186,7 +186,7 @@ def test_an_xlsx_file_is_imported(setup):
 
 
 def test_a_steward_of_another_organisation_cannot_import(setup):
-    intruder = user_with_role("steward", OrganisationFactory())
+    intruder = user_with_role("steward", OrganisationFactory.create())
     with pytest.raises(PermissionDenied):
         run(setup, (DATA / "french_excel.csv").read_bytes(), actor=intruder)
     assert not Submission.objects.exists()

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from collectif.accounts.services import api_token_create
-from collectif.accounts.testing import assert_role_access
+from collectif.core.actors import SYSTEM
+from collectif.ecosystem.testing import assert_role_access
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Submission, Value
@@ -40,10 +41,10 @@ def two_organisations():
     subs = {}
     for key, org, status_submit in (("a", org_a, False), ("b", org_b, True)):
         submission = services.submission_open(
-            actor=None, organisation=org, dataset=dataset, period=period
+            actor=SYSTEM, organisation=org, dataset=dataset, period=period
         )
         services.submission_save_values(
-            actor=None,
+            actor=SYSTEM,
             submission=submission,
             cells=[CellValue("served", "", Decimal(7))],
             channel=Submission.Channel.FORM,

@@ -5,15 +5,21 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from collectif.agenda.tests.factories import PlanVersionFactory
 from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.domain.results import (
+    Figure,
+    Status,
+    cell_value,
+    split_provisional,
+    status_for,
+)
 from collectif.measurement.models import Baseline, Indicator, Period, Rollup, Submission, Target
 from collectif.measurement.selectors import results
-from collectif.measurement.selectors.results import Status, cell_value, status_for
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
-    PlanVersionFactory,
 )
 from collectif.measurement.tests.results_data import approve, movement
 
@@ -62,8 +68,8 @@ def _period(code: str) -> Period:
     return Period(code=code, kind="year", start=start, end=end)
 
 
-def _latest(value: int) -> results.Figure:
-    return results.Figure(
+def _latest(value: int) -> Figure:
+    return Figure(
         period=_period("2024Q4"), region="CA", member="", value=Decimal(value), organisations=5
     )
 
@@ -86,9 +92,9 @@ def test_status_compares_with_the_straight_line_to_the_target(
 ) -> None:
     status = status_for(
         Indicator(polarity=polarity),
-        _latest(latest),
-        Baseline(value=Decimal(baseline), period=_period("2022")),
-        Target(value=Decimal(target), period=_period("2026")),
+        latest=_latest(latest),
+        baseline=Baseline(value=Decimal(baseline), period=_period("2022")),
+        target=Target(value=Decimal(target), period=_period("2026")),
     )
     assert status == expected
 
@@ -97,9 +103,13 @@ def test_status_is_no_data_without_a_value_a_baseline_or_a_target() -> None:
     indicator = Indicator()
     baseline = Baseline(value=Decimal(100), period=_period("2022"))
     target = Target(value=Decimal(200), period=_period("2026"))
-    assert status_for(indicator, None, baseline, target) == Status.NO_DATA
-    assert status_for(indicator, _latest(150), None, target) == Status.NO_DATA
-    assert status_for(indicator, _latest(150), baseline, None) == Status.NO_DATA
+    assert status_for(indicator, latest=None, baseline=baseline, target=target) == Status.NO_DATA
+    assert (
+        status_for(indicator, latest=_latest(150), baseline=None, target=target) == Status.NO_DATA
+    )
+    assert (
+        status_for(indicator, latest=_latest(150), baseline=baseline, target=None) == Status.NO_DATA
+    )
 
 
 @pytest.mark.django_db
@@ -220,7 +230,12 @@ def test_partner_contribution_gives_its_share_of_the_movement() -> None:
 
     assert len(contributions) == 1
     item = contributions[0]
-    assert (item.value, item.movement, item.share, item.organisations) == (25, 100, 25, 4)
+    assert (item.value, item.movement, item.share, item.organisations) == (
+        Decimal(25),
+        Decimal(100),
+        Decimal(25),
+        4,
+    )
 
 
 @pytest.mark.django_db
@@ -243,13 +258,13 @@ def test_completeness_lists_who_has_not_reported() -> None:
     assert results.late_organisations(period) == sorted([draft, silent], key=lambda o: o.name)
 
 
-def _figures(coverage: list[int]) -> list[results.Figure]:
+def _figures(coverage: list[int]) -> list[Figure]:
     periods = [
         Period(code=str(2020 + i), kind="year", start=date(2020 + i, 1, 1))
         for i in range(len(coverage))
     ]
     return [
-        results.Figure(period=p, region="CA", member="", value=Decimal(n * 10), organisations=n)
+        Figure(period=p, region="CA", member="", value=Decimal(n * 10), organisations=n)
         for p, n in zip(periods, coverage, strict=True)
     ]
 
@@ -268,6 +283,6 @@ def test_periods_too_few_partners_reported_yet_are_provisional(
     coverage: list[int], complete: int
 ) -> None:
     series = _figures(coverage)
-    shown, provisional = results.split_provisional(series)
+    shown, provisional = split_provisional(series)
     assert shown == series[:complete]
     assert provisional == series[complete:]

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from collectif.core.actors import SYSTEM
 from collectif.core.models import Province
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain import rollups
@@ -139,10 +141,10 @@ def test_unapproved_data_never_reaches_rollups():
     submissions = []
     for number, organisation in enumerate(organisations, start=1):
         submission = services.submission_open(
-            actor=None, organisation=organisation, dataset=dataset, period=period
+            actor=SYSTEM, organisation=organisation, dataset=dataset, period=period
         )
         services.submission_save_values(
-            actor=None,
+            actor=SYSTEM,
             submission=submission,
             cells=[CellValue("served", "", D(number * 100))],
             channel=Submission.Channel.API,
@@ -188,7 +190,7 @@ operations = st.lists(
 )
 
 
-def rollup_rows() -> set[tuple]:
+def rollup_rows() -> set[tuple[Any, ...]]:
     return set(
         Rollup.objects.values_list(
             "indicator_id",
@@ -205,7 +207,7 @@ def rollup_rows() -> set[tuple]:
     )
 
 
-def cells_of(report: dict) -> list[CellValue]:
+def cells_of(report: dict[str, Any]) -> list[CellValue]:
     cells = []
     if report["total"] is not None:
         cells.append(CellValue("youth", "", D(report["total"])))
@@ -216,7 +218,7 @@ def cells_of(report: dict) -> list[CellValue]:
     return cells
 
 
-def canada_total(report: dict) -> Decimal | None:
+def canada_total(report: dict[str, Any]) -> Decimal | None:
     if report["total"] is not None:
         return D(report["total"])
     if report["provinces"]:
@@ -272,12 +274,12 @@ class IncrementalRollupsAgreeWithRebuild(TestCase):
         dataset.items.update(required=False)
         periods = [PeriodFactory.create(code="2024Q1"), PeriodFactory.create(code="2024Q2")]
         # What a person would expect the movement's Canada total to be, per period.
-        approved_reports: dict[tuple[int, int], dict] = {}
-        saved: dict[tuple[int, int], dict] = {}
+        approved_reports: dict[tuple[int, int], dict[str, Any]] = {}
+        saved: dict[tuple[int, int], dict[str, Any]] = {}
         for op in ops:
             kind, org_index, period_index = op[0], op[1], op[2]
             submission = services.submission_open(
-                actor=None,
+                actor=SYSTEM,
                 organisation=organisations[org_index],
                 dataset=dataset,
                 period=periods[period_index],
@@ -286,7 +288,7 @@ class IncrementalRollupsAgreeWithRebuild(TestCase):
             try:
                 if kind == "save":
                     services.submission_save_values(
-                        actor=None,
+                        actor=SYSTEM,
                         submission=submission,
                         cells=cells_of(op[3]),
                         channel=Submission.Channel.API,
@@ -336,13 +338,13 @@ def test_a_full_rebuild_reports_each_slice_done():
     dataset = DatasetFactory.create(indicators=[indicator], organisations=[organisation])
     for code in ("2024Q1", "2024Q2"):
         submission = services.submission_open(
-            actor=None,
+            actor=SYSTEM,
             organisation=organisation,
             dataset=dataset,
             period=PeriodFactory.create(code=code),
         )
         services.submission_save_values(
-            actor=None,
+            actor=SYSTEM,
             submission=submission,
             cells=[CellValue("youth", "", D(12))],
             channel=Submission.Channel.API,

@@ -1,30 +1,27 @@
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from collectif.core.actors import SYSTEM
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import (
-    Baseline,
     DatasetIndicator,
+    IdempotencyKey,
     Indicator,
     Rollup,
     Submission,
     SubmissionVersion,
-    Target,
     Value,
 )
-from collectif.measurement.services import setup as services_setup
 from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
-    PlanVersionFactory,
     SubmissionFactory,
     backbone_staff,
     steward_of,
@@ -292,83 +289,77 @@ def test_idempotent_receive_applies_once_and_detects_a_different_body(setup):
 
 
 @pytest.mark.django_db
-def test_reference_data_services_are_for_staff_and_audited():
-    staff = backbone_staff()
-    steward = steward_of(OrganisationFactory.create())
-    with pytest.raises(PermissionDenied):
-        services_setup.period_create(actor=steward, code="2026Q2")
-    period = services_setup.period_create(
-        actor=staff, code="2026q2", opens_on=date(2026, 7, 1), deadline=date(2026, 7, 31)
-    )
-    assert (period.code, period.start, period.end) == (
-        "2026Q2",
-        date(2026, 4, 1),
-        date(2026, 6, 30),
-    )
-    indicator = services_setup.indicator_create(
-        actor=staff,
-        code="mentors",
-        name_en="Active mentors",
-        name_fr="Personnes mentores actives",
-        kind=Indicator.Kind.PERFORMANCE,
-        dimensions=["province"],
-    )
-    assert [d.code for d in indicator.dimensions.all()] == ["province"]
-    services_setup.indicator_update(actor=staff, indicator=indicator, is_published=True)
-    indicator.refresh_from_db()
-    assert indicator.is_published
-    dataset = services_setup.dataset_create(
-        actor=staff,
-        code="quarterly",
-        name_en="Quarterly",
-        name_fr="Trimestriel",
-        indicators=[indicator],
-    )
-    organisation = OrganisationFactory.create()
-    services_setup.dataset_assign(actor=staff, dataset=dataset, organisations=[organisation])
-    assert list(dataset.organisations.all()) == [organisation]
-    services_setup.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(5))
-    services_setup.baseline_set(actor=staff, indicator=indicator, period=period, value=Decimal(6))
-    assert Baseline.objects.get().value == Decimal(6)
-    plan = services_setup.plan_version_create(
-        actor=staff,
-        number=1,
-        name_en="Original plan",
-        name_fr="Plan d'origine",
-        adopted_on=date(2025, 4, 1),
-        is_original=True,
-        is_current=True,
-    )
-    revised = services_setup.plan_version_create(
-        actor=staff,
-        number=2,
-        name_en="Revised plan",
-        name_fr="Plan révisé",
-        adopted_on=date(2026, 4, 1),
-        is_current=True,
-    )
-    plan.refresh_from_db()
-    assert not plan.is_current and revised.is_current
-    services_setup.target_set(
-        actor=staff, plan_version=plan, indicator=indicator, period=period, value=Decimal(9)
-    )
-    assert Target.objects.get().value == Decimal(9)
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {
-        "measurement.period_create",
-        "measurement.indicator_create",
-        "measurement.indicator_update",
-        "measurement.dataset_create",
-        "measurement.dataset_assign",
-        "measurement.baseline_set",
-        "measurement.plan_version_create",
-        "measurement.target_set",
-    } <= actions
+def test_a_steward_of_a_cannot_review_even_their_own_organisations_data(setup):
+    """The services refuse by themselves, whatever page, endpoint or script calls them."""
+    send(setup, [cell("served", "", 10)])
+    for review in (
+        lambda: services.submission_approve(actor=setup["steward"], submission=setup["submission"]),
+        lambda: services.submission_return(
+            actor=setup["steward"], submission=setup["submission"], comment="Fix it."
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            review()
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].status == Submission.Status.SUBMITTED
+    assert not AuditEvent.objects.filter(action="measurement.submission_approve").exists()
 
 
 @pytest.mark.django_db
-def test_plan_version_factory_builds_the_original_plan():
-    assert PlanVersionFactory.create(number=1).is_original
+def test_a_steward_of_a_cannot_report_for_b_through_any_service(setup):
+    other = OrganisationFactory.create()
+    setup["dataset"].organisations.add(other)
+    theirs = services.submission_open(
+        actor=steward_of(other),
+        organisation=other,
+        dataset=setup["dataset"],
+        period=setup["period"],
+    )
+    intruder = setup["steward"]
+    with pytest.raises(PermissionDenied):
+        services.submission_save_values(
+            actor=intruder,
+            submission=theirs,
+            cells=[cell("served", "", 99)],
+            channel=Submission.Channel.API,
+        )
+    with pytest.raises(PermissionDenied):
+        services.submission_submit(actor=intruder, submission=theirs)
+    with pytest.raises(PermissionDenied):
+        services.submission_receive(
+            actor=intruder,
+            organisation=other,
+            dataset=setup["dataset"],
+            period=setup["period"],
+            cells=[cell("served", "", 99)],
+            submit=True,
+            idempotency_key="k1",
+            fingerprint="aaa",
+        )
+    assert not Value.objects.filter(submission=theirs).exists()
+    assert not IdempotencyKey.objects.exists()
+    theirs.refresh_from_db()
+    assert theirs.status == Submission.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_system_acts_for_any_organisation_and_is_audited_as_system(setup):
+    """The command line and the demo loader act as the system, never as nobody."""
+    services.submission_save_values(
+        actor=SYSTEM,
+        submission=setup["submission"],
+        cells=[cell("served", "", 5)],
+        channel=Submission.Channel.FILE,
+        submit=True,
+    )
+    services.submission_approve(actor=SYSTEM, submission=setup["submission"])
+    setup["submission"].refresh_from_db()
+    assert setup["submission"].submitted_by is None
+    assert setup["submission"].reviewed_by is None
+    labels = dict(AuditEvent.objects.values_list("action", "actor_label"))
+    assert labels["measurement.submission_save_values"] == "system"
+    assert labels["measurement.submission_submit"] == "system"
+    assert labels["measurement.submission_approve"] == "system"
 
 
 @pytest.mark.django_db

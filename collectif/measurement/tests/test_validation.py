@@ -6,15 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from collectif.core.files.reader import read_table
+from collectif.core.files import read_table
 from collectif.measurement.domain.cells import expected_cells, expected_keys
 from collectif.measurement.domain.validation import (
     CellValue,
     Problem,
     describe_problem,
-    rows_to_cells,
     validate_cells,
 )
+from collectif.measurement.files.rows import rows_to_cells
 from collectif.measurement.models import DatasetIndicator, Indicator, ValidationRule
 from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory
 
@@ -41,7 +41,7 @@ def mentoring_dataset(**kwargs):
 
 
 def read(text: str, dataset, encoding: str = "utf-8"):
-    table = read_table(io.BytesIO(text.encode(encoding)), "data.csv")
+    table = read_table(io.BytesIO(text.encode(encoding)), filename="data.csv")
     return rows_to_cells(table, dataset)
 
 

@@ -3,14 +3,20 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collectif.accounts.testing import assert_role_access
+from collectif.core.actors import SYSTEM
 from collectif.core.manifest import attention_items
 from collectif.core.models import AuditEvent, Job
+from collectif.ecosystem.testing import assert_role_access
 from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Indicator, Submission
+from collectif.measurement.services import results as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -156,7 +162,7 @@ def test_dashboards_cost_the_same_queries_whatever_the_data_volume(
         _queries(client, scorecard, django_assert_max_num_queries, 10),
         _queries(client, detail, django_assert_max_num_queries, 15),
     )
-    add_partners(12)
+    add_partners(27)
     large = (
         _queries(client, scorecard, django_assert_max_num_queries, 10),
         _queries(client, detail, django_assert_max_num_queries, 15),
@@ -190,7 +196,7 @@ def test_staff_edit_the_story_behind_the_curve(client: Client, published: Indica
     assert response.status_code == 302
     published.refresh_from_db()
     assert getattr(published, "story_en") == "Waitlists fell after the spring campaign."  # noqa: B009
-    assert AuditEvent.objects.filter(action="indicator.story_update").count() == 1
+    assert AuditEvent.objects.filter(action=MeasurementAction.INDICATOR_STORY_UPDATE).count() == 1
     french = client.get(_url("indicator_detail", "fr", code="served")).content.decode()
     assert "Les listes ont baissé." in french
 
@@ -294,3 +300,99 @@ def test_aggregate_api_suppresses_for_the_public_not_for_staff(
 def test_aggregate_api_hides_unpublished_indicators(client: Client) -> None:
     IndicatorFactory.create(code="internal_only", is_published=False)
     assert client.get("/api/v1/results/aggregate?indicator=internal_only").status_code == 404
+
+
+def _count(client: Client, url: str) -> int:
+    """The queries one GET costs (the page must answer 200)."""
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_scorecard_and_report_card_cost_the_same_with_3_or_30_indicators(client: Client) -> None:
+    client.force_login(backbone_staff())
+    urls = [_url("scorecard"), _url("report_card"), _url("report_card_csv")]
+    movement([IndicatorFactory.create() for _ in range(3)], ["2024Q1", "2024Q2"], 3, 40)
+    small = [_count(client, url) for url in urls]
+    movement([IndicatorFactory.create() for _ in range(27)], ["2024Q1", "2024Q2"], 3, 40)
+    assert [_count(client, url) for url in urls] == small
+
+
+@pytest.mark.django_db
+def test_partner_page_costs_the_same_with_3_or_30_figures(client: Client) -> None:
+    organisation = OrganisationFactory.create()
+    period = PeriodFactory.create(code="2024Q1")
+
+    def report(count: int) -> None:
+        indicators = [IndicatorFactory.create() for _ in range(count)]
+        dataset = DatasetFactory.create(indicators=indicators)
+        approve(organisation, dataset, period, {(i, ""): 12 for i in indicators})
+
+    client.force_login(steward_of(organisation))
+    url = _url("partner_results", slug=organisation.slug)
+    report(3)
+    small = _count(client, url)
+    report(27)
+    assert _count(client, url) == small
+    assert client.get(url).content.decode().count('<th scope="row">') == 30
+
+
+@pytest.mark.django_db
+def test_completeness_costs_the_same_with_3_or_30_partners(client: Client) -> None:
+    served = IndicatorFactory.create(code="served")
+    period = PeriodFactory.create(code="2024Q1")
+    dataset = DatasetFactory.create(indicators=[served])
+
+    def assign(count: int) -> None:
+        for number in range(count):
+            organisation = OrganisationFactory.create()
+            dataset.organisations.add(organisation)
+            if number % 2:
+                approve(organisation, dataset, period, {(served, ""): 5})
+
+    client.force_login(backbone_staff())
+    url = _url("completeness") + "?period=2024Q1"
+    assign(3)
+    small = _count(client, url)
+    assign(27)
+    assert _count(client, url) == small
+
+
+@pytest.mark.django_db
+def test_aggregate_api_costs_the_same_with_3_or_30_periods(client: Client) -> None:
+    served = IndicatorFactory.create(code="served")
+    url = "/api/v1/results/aggregate?indicator=served&dimension=province"
+    client.force_login(backbone_staff())
+    movement([served], [f"2020Q{q}" for q in range(1, 4)], 3, 10)
+    small = _count(client, url)
+    later = [f"{year}Q{q}" for year in range(2021, 2028) for q in range(1, 5)][:27]
+    movement([served], later, 3, 10)
+    assert _count(client, url) == small
+    assert len({row["period"] for row in client.get(url).json()}) == 30
+
+
+@pytest.mark.django_db
+def test_only_those_who_manage_measurement_may_write_the_story(published: Indicator) -> None:
+    steward = steward_of(OrganisationFactory.create())
+    with pytest.raises(PermissionDenied):
+        services.indicator_story_update(
+            actor=steward, indicator=published, story_en="Mine now.", story_fr=""
+        )
+    published.refresh_from_db()
+    assert not getattr(published, "story_en")  # noqa: B009
+    services.indicator_story_update(
+        actor=SYSTEM, indicator=published, story_en="Told by the system.", story_fr=""
+    )
+    event = AuditEvent.objects.get(action=MeasurementAction.INDICATOR_STORY_UPDATE)
+    assert event.actor_label == "system" and set(event.changes) == {"story_en"}
+
+
+@pytest.mark.django_db
+def test_a_steward_cannot_send_reminders(published: Indicator) -> None:
+    period = PeriodFactory.create(code="2024Q1")
+    with pytest.raises(PermissionDenied):
+        services.completeness_reminders_send(
+            actor=steward_of(OrganisationFactory.create()), period=period
+        )
+    assert not Job.objects.exists()

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
-from collectif.accounts.testing import assert_role_access
-from collectif.agenda.models import PlanVersion
+from collectif.agenda.tests.factories import PlanVersionFactory
 from collectif.core.manifest import nav_entries
 from collectif.core.models import AuditEvent
 from collectif.ecosystem.models import Sector
+from collectif.ecosystem.testing import assert_role_access
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import (
     Baseline,
@@ -28,7 +28,6 @@ from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
-    PlanVersionFactory,
     ValueFactory,
     backbone_staff,
 )
@@ -97,9 +96,6 @@ def test_every_setup_page_is_for_backbone_staff_only(client, world):
         url("setup_rules"),
         url("setup_rule_create"),
         url("setup_rule_edit", code="served_mentors"),
-        url("setup_plans"),
-        url("setup_plan_create"),
-        url("setup_plan_edit", number=1),
     ]
     for page in pages:
         assert_role_access(client, page, allowed={"staff"})
@@ -380,23 +376,23 @@ def test_validation_rules_are_created_and_edited(staff_client, world):
 
 
 @pytest.mark.django_db
-def test_making_a_plan_current_retires_the_previous_one(staff_client, world):
-    world["plan"].is_current = True
-    world["plan"].save()
-    data = {
-        "number": "2",
-        "name_en": "Revised plan",
-        "name_fr": "Plan révisé",
-        "adopted_on": "2026-06-12",
-        "is_current": "on",
-    }
-    assert staff_client.post(url("setup_plan_create"), data).status_code == 302
-    assert list(PlanVersion.objects.filter(is_current=True).values_list("number", flat=True)) == [2]
-    data.update(number="3", is_original="on")
-    refused = staff_client.post(url("setup_plan_create"), data)
-    assert refused.status_code == 422
-    assert "is already the original plan" in refused.content.decode()
-    assert not PlanVersion.objects.filter(number=3).exists()
+def test_the_plan_pages_sit_in_the_setup_and_count_targets_and_list_indicators(staff_client, world):
+    year = PeriodFactory.create(code="2026")
+    Target.objects.create(
+        plan_version=world["plan"], indicator=world["indicator"], period=year, value=10
+    )
+    with override("en"):
+        plans = reverse("agenda:plan_list")
+    page = staff_client.get(plans).content.decode()
+    assert f'<a href="{url("setup_home")}">Measurement setup</a>' in page
+    assert '<th scope="col" class="num">Targets</th>' in page
+    assert '<td class="num">1</td>' in page
+    assert url("setup_indicator_plan", code="served") in page
+    home = staff_client.get(url("setup_home")).content.decode()
+    assert f'href="{plans}"' in home
+    with override("en"):
+        form = staff_client.get(reverse("agenda:plan_create")).content.decode()
+    assert "Measurement setup" in form and f'href="{plans}"' in form
 
 
 @pytest.mark.smoke

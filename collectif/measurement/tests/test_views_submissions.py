@@ -2,6 +2,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -9,7 +11,7 @@ from django.utils.translation import override
 from collectif.core.manifest import attention_items, nav_entries
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
-from collectif.measurement.models import Rollup, Submission, Value
+from collectif.measurement.models import DatasetIndicator, Rollup, Submission, Value
 from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
@@ -18,6 +20,12 @@ from collectif.measurement.tests.factories import (
     backbone_staff,
     steward_of,
 )
+
+# What each list page costs, whatever its number of rows (session, person, roles,
+# navigation, then the page's own reads).
+STEWARD_HOME_QUERIES = 13
+REVIEW_QUEUE_QUERIES = 6
+SUBMISSION_DETAIL_QUERIES = 10
 
 
 @pytest.fixture
@@ -280,3 +288,77 @@ def test_a_steward_cannot_send_another_organisations_draft(client, world):
     assert client.post(url("submission_send", pk=submission.pk)).status_code == 404
     submission.refresh_from_db()
     assert submission.status == Submission.Status.DRAFT
+
+
+# --- Queries: a page costs the same whatever the number of rows ----------------------
+
+
+def queries_for(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def report_datasets(world, count: int) -> None:
+    """`count` more datasets the steward's organisation reports, each sent for the period."""
+    for _ in range(count):
+        dataset = DatasetFactory.create(
+            indicators=[world["indicator"]], organisations=[world["organisation"]]
+        )
+        submission = services.submission_open(
+            actor=world["steward"],
+            organisation=world["organisation"],
+            dataset=dataset,
+            period=world["period"],
+        )
+        services.submission_save_values(
+            actor=world["steward"],
+            submission=submission,
+            cells=[CellValue("served", "", Decimal(3))],
+            channel=Submission.Channel.FORM,
+            submit=True,
+        )
+
+
+@pytest.mark.django_db
+def test_the_stewards_page_costs_the_same_for_3_and_30_reports(client, world):
+    client.force_login(world["steward"])
+    report_datasets(world, 3)
+    few = queries_for(client, url("steward_home"))
+    report_datasets(world, 27)
+    assert queries_for(client, url("steward_home")) == few == STEWARD_HOME_QUERIES
+
+
+@pytest.mark.django_db
+def test_the_review_queue_costs_the_same_for_3_and_30_submissions(client, world):
+    client.force_login(world["staff"])
+    report_datasets(world, 3)
+    few = queries_for(client, url("review_queue"))
+    report_datasets(world, 27)
+    assert queries_for(client, url("review_queue")) == few == REVIEW_QUEUE_QUERIES
+
+
+def measured_by(world, count: int) -> None:
+    """`count` more indicators in the world's dataset."""
+    for _ in range(count):
+        DatasetIndicator.objects.create(
+            dataset=world["dataset"], indicator=IndicatorFactory.create(), required=False
+        )
+
+
+@pytest.mark.django_db
+def test_a_submissions_page_costs_the_same_for_3_and_30_values(client, world):
+    measured_by(world, 30)
+    codes = list(world["dataset"].items.values_list("indicator__code", flat=True))
+    submission = draft(world, [CellValue(code, "", Decimal(1)) for code in codes[:3]])
+    client.force_login(world["steward"])
+    few = queries_for(client, url("submission_detail", pk=submission.pk))
+    services.submission_save_values(
+        actor=world["steward"],
+        submission=submission,
+        cells=[CellValue(code, "", Decimal(1)) for code in codes[:30]],
+        channel=Submission.Channel.FORM,
+    )
+    many = queries_for(client, url("submission_detail", pk=submission.pk))
+    assert many == few == SUBMISSION_DETAIL_QUERIES

@@ -6,9 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from collectif.accounts.permissions import organisations_acting_for
 from collectif.core.manifest import AttentionItem, HomePanel
-from collectif.ecosystem.models import Organisation
 from collectif.measurement.selectors import results
 from collectif.measurement.selectors import submissions as selectors
 
@@ -58,9 +56,7 @@ def steward_panel(user: Any) -> list[HomePanel]:
                 "owed": owed[:SHOWN],
                 "more": max(0, len(owed) - SHOWN),
                 "recent": selectors.recent_submissions(user=user, limit=3),
-                "organisations": Organisation.objects.filter(
-                    pk__in=organisations_acting_for(user)
-                ).order_by("slug"),
+                "organisations": selectors.organisations_reporting(user=user),
             },
         )
     ]

@@ -1,6 +1,10 @@
 """Results pages: the scorecard, an indicator's page, a partner's contribution, data
-completeness, the public report card and the exports. Reads come from `results`,
-writes from `results_services`; views only choose what to show to whom.
+completeness, the public report card and the exports.
+
+Reads come from `selectors.results`, writes from `services.results`; a view only
+chooses what to show to whom. Backbone staff (who may manage measurement) see every
+indicator and every figure; members and the public see published indicators with
+small cells hidden, exactly as the API and the report card's CSV do.
 """
 
 import csv
@@ -14,41 +18,51 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rules.contrib.views import permission_required
 
-from collectif.accounts.permissions import is_backbone_staff
-from collectif.core.formatting import csv_delimiter, csv_number, format_number
+from collectif.core.actors import request_actor
+from collectif.core.formatting import csv_delimiter, csv_number
+from collectif.core.forms import FormPage, posted
 from collectif.core.models import Job
-from collectif.ecosystem.models import Organisation
+from collectif.core.permissions import permission_required
+from collectif.core.spreadsheets import neutralise
 from collectif.measurement import charts
+from collectif.measurement.domain.disclosure import (
+    suppress_count_below,
+    suppress_organisations_below,
+)
+from collectif.measurement.domain.results import ScorecardRow
 from collectif.measurement.files import exports
 from collectif.measurement.forms.results import CompletenessFilterForm, StoryForm
 from collectif.measurement.models import Dataset, Indicator, Period
-from collectif.measurement.permissions import can_see_partner_results
 from collectif.measurement.selectors import results
-from collectif.measurement.services import results as results_services
+from collectif.measurement.services import results as services
 
 
 def _language() -> str:
     return (get_language() or "en")[:2]
 
 
-def _with_sparklines(rows: list[results.ScorecardRow]) -> list[dict[str, Any]]:
+def _sees_everything(request: HttpRequest) -> bool:
+    """Unpublished indicators and unsuppressed figures are for those who manage them."""
+    return request.user.has_perm("measurement.manage")
+
+
+def _with_sparklines(rows: list[ScorecardRow]) -> list[dict[str, Any]]:
     return [{"row": row, "sparkline": charts.sparkline(row.indicator, row.series)} for row in rows]
 
 
 @login_required
-@permission_required("measurement.view_results", raise_exception=True)
+@permission_required("measurement.view_results")
 def scorecard(request: HttpRequest) -> HttpResponse:
     """Members see published indicators with public suppression; staff see everything."""
-    staff = is_backbone_staff(request.user)
+    staff = _sees_everything(request)
     rows = results.scorecard(published_only=not staff, suppress=not staff)
     return render(
         request,
@@ -57,22 +71,59 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _indicator_for(request: HttpRequest, code: str) -> Indicator:
-    indicator: Indicator = get_object_or_404(
-        Indicator.objects.select_related("numerator", "denominator"), code=code
-    )
-    if not indicator.is_published and not is_backbone_staff(request.user):
+def _indicator_or_404(code: str, *, staff: bool) -> Indicator:
+    indicator = results.indicator_get(code=code, published_only=not staff)
+    if indicator is None:
         raise Http404
     return indicator
 
 
+def _breakdowns(indicator: Indicator, period: Period, *, suppress: bool) -> dict[str, Any]:
+    """The province and dimension breakdowns of one period: tables and their charts."""
+    labels = {"indicator": indicator.name, "period": period.code}
+    provinces = results.breakdown_by_province(indicator, period, suppress=suppress)
+    dimensions = []
+    for dimension in results.indicator_breakdowns(indicator):
+        items = results.breakdown_by_dimension(indicator, period, dimension, suppress=suppress)
+        title = _("%(indicator)s by %(dimension)s, %(period)s") % {
+            **labels,
+            "dimension": dimension.name.lower(),
+        }
+        dimensions.append(
+            {
+                "dimension": dimension,
+                "items": items,
+                "chart": charts.bars(
+                    f"dim-{dimension.code}",
+                    indicator,
+                    items=[(m.name, f) for m, f in items],
+                    title=title,
+                ),
+            }
+        )
+    return {
+        "provinces": provinces,
+        "tile_map": charts.tile_map(
+            indicator,
+            [(p.code, f) for p, f in provinces],
+            _("%(indicator)s by province and territory, %(period)s") % labels,
+        ),
+        "province_bars": charts.bars(
+            "provinces",
+            indicator,
+            items=[(p.name, f) for p, f in provinces],
+            title=_("%(indicator)s by province and territory, %(period)s (bars)") % labels,
+        ),
+        "dimensions": dimensions,
+    }
+
+
 @login_required
-@permission_required("measurement.view_results", raise_exception=True)
+@permission_required("measurement.view_results")
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator_for(request, code)
-    staff = is_backbone_staff(request.user)
-    suppress = not staff
-    row, targets = results.indicator_overview(indicator, suppress=suppress)
+    staff = _sees_everything(request)
+    indicator = _indicator_or_404(code, staff=staff)
+    row, targets = results.indicator_overview(indicator, suppress=not staff)
     periods = [f.period for f in row.series]
     period = next((p for p in periods if p.code == request.GET.get("period")), None)
     if period is None and row.latest is not None:
@@ -85,80 +136,53 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "period": period,
         "staff": staff,
         "curve": charts.turn_the_curve(
-            indicator, row.series, row.baseline, targets.current_all, targets.original_all
+            indicator,
+            row.series,
+            baseline=row.baseline,
+            current=targets.current_all,
+            original=targets.original_all,
         ),
         "provinces": [],
         "dimensions": [],
     }
     if period is not None:
-        provinces = results.breakdown_by_province(indicator, period, suppress=suppress)
-        context["provinces"] = provinces
-        context["tile_map"] = charts.tile_map(
-            indicator,
-            [(p.code, f) for p, f in provinces],
-            _("%(indicator)s by province and territory, %(period)s")
-            % {"indicator": indicator.name, "period": period.code},
-        )
-        context["province_bars"] = charts.bars(
-            "provinces",
-            indicator,
-            [(p.name, f) for p, f in provinces],
-            _("%(indicator)s by province and territory, %(period)s (bars)")
-            % {"indicator": indicator.name, "period": period.code},
-        )
-        for dimension in indicator.dimensions.filter(is_province=False).prefetch_related("members"):
-            items = results.breakdown_by_dimension(indicator, period, dimension, suppress=suppress)
-            title = _("%(indicator)s by %(dimension)s, %(period)s") % {
-                "indicator": indicator.name,
-                "dimension": dimension.name.lower(),
-                "period": period.code,
-            }
-            context["dimensions"].append(
-                {
-                    "dimension": dimension,
-                    "items": items,
-                    "chart": charts.bars(
-                        f"dim-{dimension.code}",
-                        indicator,
-                        [(m.name, f) for m, f in items],
-                        title,
-                    ),
-                }
-            )
+        context.update(_breakdowns(indicator, period, suppress=not staff))
     return render(request, "measurement/indicator_detail.html", context)
 
 
 @login_required
-@permission_required("measurement.manage", raise_exception=True)
+@permission_required("measurement.manage")
 def indicator_story(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
-    if request.method == "POST":
-        form = StoryForm(request.POST)
-        if form.is_valid():
-            results_services.indicator_story_update(
-                actor=request.user,
-                indicator=indicator,
-                story_en=form.cleaned_data["story_en"],
-                story_fr=form.cleaned_data["story_fr"],
-            )
-            messages.success(request, _("The story behind the curve was saved."))
-            return redirect(indicator.get_absolute_url())
-    else:
-        form = StoryForm(
-            initial={
-                "story_en": getattr(indicator, "story_en", "") or "",
-                "story_fr": getattr(indicator, "story_fr", "") or "",
-            }
-        )
-    return render(
-        request, "measurement/indicator_story.html", {"indicator": indicator, "form": form}
+    indicator = _indicator_or_404(code, staff=True)
+    actor = request_actor(request)
+    form = StoryForm(
+        posted(request),
+        initial={
+            "story_en": getattr(indicator, "story_en", "") or "",
+            "story_fr": getattr(indicator, "story_fr", "") or "",
+        },
     )
+    page: FormPage[StoryForm, Indicator] = FormPage(
+        template="measurement/indicator_story.html",
+        save=lambda valid: services.indicator_story_update(
+            actor=actor,
+            indicator=indicator,
+            story_en=valid.cleaned_data["story_en"],
+            story_fr=valid.cleaned_data["story_fr"],
+        ),
+        done=lambda _saved: _("The story behind the curve was saved."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        context={"indicator": indicator},
+    )
+    return page.handle(request, form)
 
 
 @login_required
 def partner_results(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not can_see_partner_results(request.user, organisation):
+    organisation = results.partner_get(slug=slug)
+    if organisation is None:
+        raise Http404
+    if not request.user.has_perm("measurement.view_partner_results", organisation):
         raise PermissionDenied
     contributions = results.partner_contribution(organisation)
     page = Paginator(contributions, 50).get_page(request.GET.get("page"))
@@ -172,35 +196,40 @@ def partner_results(request: HttpRequest, slug: str) -> HttpResponse:
 def _completeness_filters(
     request: HttpRequest,
 ) -> tuple[CompletenessFilterForm, Period | None, Dataset | None]:
+    """The period and dataset asked for; unknown codes fall back to the newest period and
+    every dataset rather than an error page."""
     periods = results.completeness_periods()
+    datasets = results.active_datasets()
     data = request.POST if request.method == "POST" else request.GET
-    form = CompletenessFilterForm(data or None, periods=periods)
-    chosen = {p.code: p for p in periods}
-    period = chosen.get(data.get("period", "")) or (periods[0] if periods else None)
-    dataset = Dataset.objects.filter(code=data.get("dataset", ""), is_active=True).first()
+    form = CompletenessFilterForm(data or None, periods=periods, datasets=datasets)
+    period = next((p for p in periods if p.code == data.get("period", "")), None)
+    period = period or (periods[0] if periods else None)
+    dataset = next((d for d in datasets if d.code == data.get("dataset", "")), None)
     form.initial = {
         "period": period.code if period else "",
         "dataset": dataset.code if dataset else "",
     }
     if form.is_bound and not form.is_valid():
-        form = CompletenessFilterForm(initial=form.initial, periods=periods)
+        form = CompletenessFilterForm(initial=form.initial, periods=periods, datasets=datasets)
     return form, period, dataset
 
 
+def _reminder_job(request: HttpRequest) -> Job | None:
+    """The reminder job the page was asked to follow, if the link names one."""
+    try:
+        job_id = uuid.UUID(request.GET.get("job", ""))
+    except ValueError:
+        return None
+    return results.reminder_job_get(job_id=job_id)
+
+
 @login_required
-@permission_required("measurement.manage", raise_exception=True)
+@permission_required("measurement.view_completeness")
 def completeness(request: HttpRequest) -> HttpResponse:
     form, period, dataset = _completeness_filters(request)
     rows = results.completeness(period, dataset) if period else []
     missing = [r for r in rows if not r.reported]
     page = Paginator(rows, settings.COLLECTIF["PAGE_SIZE"] * 2).get_page(request.GET.get("page"))
-    job = None
-    try:
-        job_id = uuid.UUID(request.GET.get("job", ""))
-    except ValueError:
-        job_id = None
-    if job_id is not None:
-        job = Job.objects.filter(pk=job_id, kind=results_services.REMINDER_JOB).first()
     return render(
         request,
         "measurement/completeness.html",
@@ -211,21 +240,21 @@ def completeness(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": len(rows),
             "missing": len({r.organisation.pk for r in missing}),
-            "job": job,
+            "job": _reminder_job(request),
         },
     )
 
 
 @require_POST
 @login_required
-@permission_required("measurement.manage", raise_exception=True)
+@permission_required("measurement.view_completeness")
 def completeness_remind(request: HttpRequest) -> HttpResponse:
     _form, period, dataset = _completeness_filters(request)
     if period is None:
         messages.error(request, _("Choose a period first."))
         return redirect("measurement:completeness")
-    job = results_services.completeness_reminders_send(
-        actor=request.user, period=period, dataset=dataset
+    job = services.completeness_reminders_send(
+        actor=request_actor(request), period=period, dataset=dataset
     )
     messages.success(
         request,
@@ -246,14 +275,27 @@ def report_card(request: HttpRequest) -> HttpResponse:
         "measurement/report_card.html",
         {
             "rows": _with_sparklines(rows),
-            "count_below": results.suppress_count_below(),
-            "organisations_below": results.suppress_organisations_below(),
+            "count_below": suppress_count_below(),
+            "organisations_below": suppress_organisations_below(),
         },
     )
 
 
-def _number(value: Any, indicator: Indicator) -> str:
-    return "" if value is None else format_number(value, indicator.decimals)
+def _report_card_line(row: ScorecardRow) -> list[str | int]:
+    """One indicator's line: text neutralised for spreadsheets, numbers left as numbers."""
+    indicator, latest = row.indicator, row.latest
+    shown = latest.shown if latest else None
+    return [
+        neutralise(indicator.code),
+        neutralise(indicator.name),
+        neutralise(latest.period.code) if latest else "",
+        csv_number(shown) if shown is not None else "",
+        latest.organisations if latest and not latest.suppressed else "",
+        neutralise(str(latest.reason)) if latest and latest.suppressed else "",
+        csv_number(row.baseline.value) if row.baseline else "",
+        csv_number(row.target.value) if row.target else "",
+        neutralise(str(row.status_label)),
+    ]
 
 
 def report_card_csv(request: HttpRequest) -> HttpResponse:
@@ -275,29 +317,12 @@ def report_card_csv(request: HttpRequest) -> HttpResponse:
             _("Status"),
         ]
     )
-    for row in rows:
-        indicator, latest = row.indicator, row.latest
-        writer.writerow(
-            [
-                exports.neutralise(cell) if isinstance(cell, str) else cell
-                for cell in (
-                    indicator.code,
-                    indicator.name,
-                    latest.period.code if latest else "",
-                    csv_number(latest.shown) if latest and latest.shown is not None else "",
-                    latest.organisations if latest and not latest.suppressed else "",
-                    str(latest.reason) if latest and latest.suppressed else "",
-                    csv_number(row.baseline.value) if row.baseline else "",
-                    csv_number(row.target.value) if row.target else "",
-                    str(row.status_label),
-                )
-            ]
-        )
+    writer.writerows(_report_card_line(row) for row in rows)
     return response
 
 
 @login_required
-@permission_required("measurement.export", raise_exception=True)
+@permission_required("measurement.export")
 def export(request: HttpRequest) -> HttpResponse:
     return render(request, "measurement/export.html", {})
 
@@ -307,7 +332,7 @@ def _export_name(extension: str) -> str:
 
 
 @login_required
-@permission_required("measurement.export", raise_exception=True)
+@permission_required("measurement.export")
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         exports.csv_lines(_language()), content_type="text/csv; charset=utf-8"
@@ -317,7 +342,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-@permission_required("measurement.export", raise_exception=True)
+@permission_required("measurement.export")
 def export_xlsx(request: HttpRequest) -> FileResponse:
     """Written to a temporary file first: an XLSX is a zip and cannot be streamed as built."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it

@@ -1,37 +1,45 @@
 """Pages of the submission workflow: the steward's home, the web form, the review."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rules.contrib.views import permission_required
 
-from collectif.accounts.permissions import is_backbone_staff, is_data_steward
+from collectif.core.actors import Actor, actor_may, request_actor
+from collectif.core.forms import apply_errors, posted, render_form_page
+from collectif.core.permissions import permission_required
+from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.cells import expected_cells
+from collectif.measurement.domain.validation import Problem
 from collectif.measurement.forms.submissions import CommentForm, SubmissionValuesForm
 from collectif.measurement.models import Submission
-from collectif.measurement.permissions import can_submit_for
 from collectif.measurement.selectors import submissions as selectors
 from collectif.measurement.services import submissions as services
 
 
-def _can_edit(user: Any, submission: Submission) -> bool:
-    return bool(
-        submission.status in services.EDITABLE and can_submit_for(user, submission.organisation)
+def _can_edit(actor: Actor, submission: Submission) -> bool:
+    return submission.status in services.EDITABLE and actor_may(
+        actor, "measurement.submit_for", submission.organisation
     )
 
 
+def _reported_submission(request: HttpRequest, pk: int) -> Submission:
+    """The submission, if this person may see it and report for its organisation."""
+    submission = selectors.submission_get(user=request.user, pk=pk)
+    if not actor_may(request_actor(request), "measurement.submit_for", submission.organisation):
+        raise PermissionDenied
+    return submission
+
+
 @login_required
+@permission_required("measurement.report_data")
 def steward_home(request: HttpRequest) -> HttpResponse:
     """What the steward's organisations owe and by when, and what they sent lately."""
-    if not is_data_steward(request.user):
-        raise PermissionDenied
     obligations = selectors.steward_obligations(user=request.user)
     next_due = next((o for o in obligations if not o.is_done), None)
     return render(
@@ -46,41 +54,45 @@ def steward_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _organisation(request: HttpRequest, slug: str, **_kwargs: str) -> Organisation:
+    return selectors.organisation_for_report(slug=slug)
+
+
 @login_required
-def submission_start(request: HttpRequest, slug: str, dataset: str, period: str) -> HttpResponse:
+@permission_required("measurement.submit_for", fn=_organisation)
+def submission_start(request: HttpRequest, *, slug: str, dataset: str, period: str) -> HttpResponse:
     """Open (or create) the draft, then go where the person can act on it."""
-    organisation = selectors.organisation_for_report(slug=slug)
-    if not can_submit_for(request.user, organisation):
-        raise PermissionDenied
+    actor = request_actor(request)
     submission = services.submission_open(
-        actor=request.user,
-        organisation=organisation,
+        actor=actor,
+        organisation=selectors.organisation_for_report(slug=slug),
         dataset=selectors.dataset_get(code=dataset),
         period=selectors.period_get(code=period),
     )
-    if _can_edit(request.user, submission):
+    if _can_edit(actor, submission):
         return redirect("measurement:submission_edit", pk=submission.pk)
     return redirect("measurement:submission_detail", pk=submission.pk)
 
 
 def _detail(
-    request: HttpRequest, submission: Submission, problems: list[Any] | None = None
+    request: HttpRequest, submission: Submission, problems: list[Problem] | None = None
 ) -> HttpResponse:
-    staff = is_backbone_staff(request.user)
-    values = selectors.submission_values(submission=submission)
-    can_edit = _can_edit(request.user, submission)
+    actor = request_actor(request)
+    reviewer = actor_may(actor, "measurement.review", submission)
+    values = list(selectors.submission_values(submission=submission))
+    can_edit = _can_edit(actor, submission)
     return render(
         request,
         "measurement/submission_detail.html",
         {
             "submission": submission,
             "values": values,
-            "versions": submission.versions.select_related("created_by"),
+            "versions": selectors.submission_versions(submission=submission),
             "can_edit": can_edit,
             "can_send": can_edit and bool(values),
             "problems": problems or [],
-            "can_review": staff and submission.status == Submission.Status.SUBMITTED,
-            "can_reopen": staff and submission.status == Submission.Status.APPROVED,
+            "can_review": reviewer and submission.status == Submission.Status.SUBMITTED,
+            "can_reopen": reviewer and submission.status == Submission.Status.APPROVED,
         },
         status=422 if problems else 200,
     )
@@ -95,11 +107,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submission_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a saved draft for approval; incomplete or invalid data stays a draft."""
-    submission = selectors.submission_get(user=request.user, pk=pk)
-    if not can_submit_for(request.user, submission.organisation):
-        raise PermissionDenied
+    submission = _reported_submission(request, pk)
     try:
-        warnings = services.submission_submit(actor=request.user, submission=submission)
+        warnings = services.submission_submit(actor=request_actor(request), submission=submission)
     except services.SubmissionInvalid as invalid:
         return _detail(request, submission, problems=invalid.problems)
     except ValidationError as error:
@@ -113,9 +123,7 @@ def submission_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_get(user=request.user, pk=pk)
-    if not can_submit_for(request.user, submission.organisation):
-        raise PermissionDenied
+    submission = _reported_submission(request, pk)
     if submission.status not in services.EDITABLE:
         messages.warning(
             request, _("This submission is locked: it was sent and cannot be changed.")
@@ -126,12 +134,12 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         (value.indicator.code, value.breakdown): value.value
         for value in selectors.submission_values(submission=submission)
     }
-    form = SubmissionValuesForm(request.POST or None, cells=cells, initial_values=current)
+    form = SubmissionValuesForm(posted(request), cells=cells, initial_values=current)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
             warnings = services.submission_save_values(
-                actor=request.user,
+                actor=request_actor(request),
                 submission=submission,
                 cells=form.cell_values(),
                 channel=Submission.Channel.FORM,
@@ -140,7 +148,7 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.SubmissionInvalid as error:
             form.add_problems(error.problems)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             for warning in warnings:
                 messages.warning(request, warning.message)
@@ -159,7 +167,7 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("measurement.review", raise_exception=True)
+@permission_required("measurement.review")
 def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request, "measurement/review_queue.html", {"submissions": selectors.review_queue()}
@@ -173,8 +181,25 @@ REVIEW_ACTIONS = {
 }
 
 
+def _decide(
+    actor: Actor, submission: Submission, *, action: str, comment: str
+) -> tuple[Promise | str, str]:
+    """Carry out a reviewer's decision: what to tell them, and where to go next."""
+    if action == "approve":
+        services.submission_approve(actor=actor, submission=submission)
+        done = _("The submission is approved. Its data now counts in the shared figures.")
+    elif action == "return":
+        services.submission_return(actor=actor, submission=submission, comment=comment)
+        done = _("The submission was returned to the organisation with your comment.")
+    else:
+        services.submission_reopen(actor=actor, submission=submission, reason=comment)
+        done = _("The submission is reopened. Its data left the shared figures.")
+        return done, reverse("measurement:submission_detail", kwargs={"pk": submission.pk})
+    return done, reverse("measurement:review_queue")
+
+
 @login_required
-@permission_required("measurement.review", raise_exception=True)
+@permission_required("measurement.review")
 def submission_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Confirm, then approve, return (with a comment) or reopen (with a reason)."""
     submission = selectors.submission_get(user=request.user, pk=pk)
@@ -189,36 +214,22 @@ def submission_review(request: HttpRequest, pk: int, action: str) -> HttpRespons
         "return": _("What needs to change"),
         "reopen": _("Why the data needs to be reopened"),
     }.get(action)
-    form = CommentForm(request.POST or None, label=label) if label else None
+    form = CommentForm(posted(request), label=label) if label else None
     if request.method == "POST" and (form is None or form.is_valid()):
         comment = form.cleaned_data["comment"] if form is not None else ""
         try:
-            if action == "approve":
-                services.submission_approve(actor=request.user, submission=submission)
-                done = _("The submission is approved. Its data now counts in the shared figures.")
-            elif action == "return":
-                services.submission_return(
-                    actor=request.user, submission=submission, comment=comment
-                )
-                done = _("The submission was returned to the organisation with your comment.")
-            else:
-                services.submission_reopen(
-                    actor=request.user, submission=submission, reason=comment
-                )
-                done = _("The submission is reopened. Its data left the shared figures.")
+            done, next_url = _decide(
+                request_actor(request), submission, action=action, comment=comment
+            )
         except ValidationError as error:
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect("measurement:submission_detail", pk=submission.pk)
             form.add_error("comment", error.messages)
         else:
-            messages.success(request, done)
-            return redirect(
-                reverse("measurement:review_queue")
-                if action != "reopen"
-                else reverse("measurement:submission_detail", kwargs={"pk": submission.pk})
-            )
-    return render(
+            messages.success(request, str(done))
+            return redirect(next_url)
+    return render_form_page(
         request,
         "measurement/review_confirm.html",
         {

@@ -17,7 +17,7 @@ ACTIONS = {
     "template": cli_files.template,
     "import": cli_files.import_file,
     "approve": cli_submissions.approve,
-    "rebuild-rollups": cli_submissions.rebuild_rollups,
+    "rebuild-rollups": cli_results.rebuild_rollups,
     "export": cli_results.export,
 }
 

@@ -1,14 +1,10 @@
-"""The shared measurement system: what is measured, by whom, when, and the results.
+"""What is measured and when: breakdowns, indicators, periods, datasets and their rules.
 
-A reported value is keyed by indicator, period, organisation and a *breakdown*: the
-canonical text of the dimension members it refers to, e.g. ``age:12-17|province:QC``
-(dimension codes sorted; the empty string is the total). Nothing is pre-generated for
-every combination of members: a partner stores only the cells it reports.
+The reference data backbone staff set up (services/setup.py) and every channel reads.
 """
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -17,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from collectif.core.models import BaseModel
 from collectif.ecosystem.models import Organisation
+from collectif.measurement.domain.periods import describe_period
 
 CODE_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]{1,39}$",
     _("Use 2 to 40 lower-case letters, digits or underscores, starting with a letter."),
 )
-CANADA = "CA"
 
 
 class Dimension(models.Model):
@@ -251,8 +247,6 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         """The period as people say it: "April to June 2026", "avril à juin 2026"."""
-        from collectif.measurement.domain.periods import describe_period
-
         return describe_period(self)
 
 
@@ -304,111 +298,6 @@ class DatasetIndicator(models.Model):
         return f"{self.dataset_id}:{self.indicator_id}"
 
 
-class Submission(BaseModel):
-    """One organisation's report of one dataset for one period, and where it stands."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Waiting for approval")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned for changes")
-
-    class Channel(models.TextChoices):
-        FORM = "form", _("Web form")
-        FILE = "file", _("File upload")
-        API = "api", _("API")
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="submissions"
-    )
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="submissions")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions")
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    version = models.PositiveIntegerField(_("version"), default=0)
-    channel = models.CharField(
-        _("sent through"), max_length=6, choices=Channel.choices, default=Channel.FORM
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["-period__start", "organisation__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "dataset", "period"], name="one_submission_per_period"
-            )
-        ]
-        verbose_name = _("submission")
-        verbose_name_plural = _("submissions")
-
-    def __str__(self) -> str:
-        return f"{self.organisation} – {self.dataset.code} – {self.period.code}"
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status in {self.Status.SUBMITTED, self.Status.APPROVED}
-
-
-class SubmissionVersion(models.Model):
-    """A frozen copy of what was sent each time a submission was submitted."""
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    channel = models.CharField(max_length=6, choices=Submission.Channel.choices)
-    values = models.JSONField(default=list)
-
-    class Meta:
-        ordering = ["submission", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["submission", "number"], name="unique_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.submission_id} v{self.number}"
-
-
-class Value(models.Model):
-    """One reported number. Kept lean: there may be tens of millions of these rows."""
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    # Organisation and period repeat the submission's own (constrained) keys so that
-    # aggregation needs no join; the database does not check them a second time on
-    # every row of an import (decision 0015).
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    breakdown = models.CharField(max_length=200, blank=True, default="")
-    value = models.DecimalField(max_digits=20, decimal_places=6)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "indicator", "breakdown"], name="unique_value_cell"
-            )
-        ]
-        indexes = [models.Index(fields=["indicator", "period"], name="value_indicator_period")]
-
-    def __str__(self) -> str:
-        return f"{self.indicator_id} {self.period_id} {self.breakdown} = {self.value}"
-
-
 class ValidationRule(BaseModel):
     """A rule between two indicators of one organisation, e.g. new matches ≤ active mentors."""
 
@@ -440,92 +329,3 @@ class ValidationRule(BaseModel):
 
     def __str__(self) -> str:
         return self.code
-
-
-class Rollup(models.Model):
-    """The movement's aggregate for one indicator, period, region and dimension member.
-
-    Maintained when data is approved, so dashboards read this small table whatever the
-    number of raw values. `member` is "" for the region's total, else one member key
-    such as ``age:12-17``; `region` is a province code or "CA".
-    """
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rollups")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rollups")
-    region = models.CharField(max_length=2)
-    member = models.CharField(max_length=82, blank=True, default="")
-    total = models.DecimalField(max_digits=24, decimal_places=6, default=Decimal(0))
-    count = models.PositiveIntegerField(default=0)
-    weighted_total = models.DecimalField(max_digits=30, decimal_places=6, default=Decimal(0))
-    weight = models.DecimalField(max_digits=24, decimal_places=6, default=Decimal(0))
-    latest = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
-    organisations = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "period", "region", "member"], name="unique_rollup_cell"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator_id} {self.period_id} {self.region} {self.member}"
-
-
-class Baseline(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
-    region = models.CharField(_("region"), max_length=2, default=CANADA)
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
-    source = models.CharField(_("source"), max_length=300, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "region"], name="one_baseline_per_region")
-        ]
-        verbose_name = _("baseline")
-        verbose_name_plural = _("baselines")
-
-    def __str__(self) -> str:
-        return f"{self.indicator_id} {self.region} {self.value}"
-
-
-class Target(models.Model):
-    plan_version = models.ForeignKey(
-        "agenda.PlanVersion", on_delete=models.CASCADE, related_name="targets"
-    )
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    region = models.CharField(_("region"), max_length=2, default=CANADA)
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
-
-    class Meta:
-        ordering = ["period__start"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan_version", "indicator", "region", "period"], name="unique_target"
-            )
-        ]
-        verbose_name = _("target")
-        verbose_name_plural = _("targets")
-
-    def __str__(self) -> str:
-        return f"{self.plan_version_id} {self.indicator_id} {self.period_id} {self.value}"
-
-
-class IdempotencyKey(models.Model):
-    """A client-supplied key so that an API write retried after a timeout applies once."""
-
-    key = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
-    request_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key")
-        ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -1,0 +1,372 @@
+"""Turning a file's table into cells, saying what is wrong on which row and column.
+
+Headers may be in French or English; indicators are named by code or by name, and
+dimension members by code or name, in either language. A blank value cell is "not
+reported". The cells then go through the checks every channel shares
+(`domain.validation`), like those typed in the web form or sent to the API.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from collectif.core.files import Table, normalise_header, parse_number
+from collectif.measurement.domain.breakdowns import make_key
+from collectif.measurement.domain.validation import CellValue, Problem, range_problem
+from collectif.measurement.files.columns import column_role
+from collectif.measurement.models import Dataset, Dimension, DimensionMember, Indicator
+
+
+def _labels(obj: Any, code: str) -> tuple[str, str, str]:
+    """How a file may name something: its code, or its name in either language."""
+    return code, getattr(obj, "name_en", "") or "", getattr(obj, "name_fr", "") or ""
+
+
+@dataclass
+class _Catalogue:
+    """What a file may name: the dataset's indicators, and every dimension and member."""
+
+    dataset_indicators: dict[str, Indicator]
+    by_name: dict[str, Indicator]
+    other_codes: set[str]
+    dimensions: dict[str, Dimension]
+    members: dict[int, dict[str, DimensionMember]]
+    indicator_dimensions: dict[int, set[int]]
+
+    @cached_property
+    def codes(self) -> str:
+        """The dataset's codes, as a message lists them."""
+        return ", ".join(sorted(self.dataset_indicators))
+
+    @classmethod
+    def load(cls, dataset: Dataset) -> "_Catalogue":
+        items = dataset.items.select_related("indicator").prefetch_related("indicator__dimensions")
+        dataset_indicators = {item.indicator.code: item.indicator for item in items}
+        by_name: dict[str, Indicator] = {}
+        for indicator in dataset_indicators.values():
+            for name in _labels(indicator, indicator.code):
+                if name:
+                    by_name.setdefault(normalise_header(name), indicator)
+        other_codes = set(
+            Indicator.objects.exclude(code__in=dataset_indicators).values_list("code", flat=True)
+        )
+        dimensions: dict[str, Dimension] = {}
+        members: dict[int, dict[str, DimensionMember]] = defaultdict(dict)
+        for dimension in Dimension.objects.prefetch_related("members"):
+            for label in _labels(dimension, dimension.code):
+                if label:
+                    dimensions.setdefault(normalise_header(label), dimension)
+            for member in dimension.members.all():
+                for label in _labels(member, member.code):
+                    if label:
+                        members[dimension.pk].setdefault(normalise_header(label), member)
+        return cls(
+            dataset_indicators=dataset_indicators,
+            by_name=by_name,
+            other_codes=other_codes,
+            dimensions=dimensions,
+            members=dict(members),
+            indicator_dimensions={
+                indicator.pk: {d.pk for d in indicator.dimensions.all()}
+                for indicator in dataset_indicators.values()
+            },
+        )
+
+
+@dataclass
+class _Columns:
+    code: int | None = None
+    name: int | None = None
+    value: int | None = None
+    dimensions: list[tuple[int, Dimension]] = field(default_factory=list)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _map_columns(headers: list[str], catalogue: _Catalogue) -> _Columns:
+    columns = _Columns()
+    seen_dimensions: set[int] = set()
+    for index, header in enumerate(headers):
+        role = column_role(header)
+        if role == "indicator_code" and columns.code is None:
+            columns.code = index
+        elif role == "indicator_name" and columns.name is None:
+            columns.name = index
+        elif role == "value" and columns.value is None:
+            columns.value = index
+        elif role is None:
+            dimension = catalogue.dimensions.get(normalise_header(header))
+            if dimension is not None and dimension.pk not in seen_dimensions:
+                seen_dimensions.add(dimension.pk)
+                columns.dimensions.append((index, dimension))
+    return columns
+
+
+class _RowReader:
+    """Reads one table row after another, collecting cells and problems."""
+
+    def __init__(self, table: Table, catalogue: _Catalogue, columns: _Columns) -> None:
+        self.table = table
+        self.catalogue = catalogue
+        self.columns = columns
+        self.cells: list[CellValue] = []
+        self.problems: list[Problem] = []
+        # Per indicator code, per breakdown: the row that gave the cell first. Nested
+        # dictionaries sharing the breakdown strings, rather than a tuple key per cell,
+        # keep a large file's bookkeeping small.
+        self.first_row: dict[str, dict[str, int]] = {}
+        self.member_keys: dict[int, str] = {}
+
+    def header(self, index: int | None) -> str | None:
+        if index is None:
+            return None
+        text = self.table.headers[index] if index < len(self.table.headers) else ""
+        return text or _column_letter(index)
+
+    def problem(self, row: int, index: int | None, *, code: str, message: str) -> None:
+        self.problems.append(
+            Problem(message=message, row=row, column=self.header(index), code=code)
+        )
+
+    def read(self, number: int, cells: list[str]) -> None:
+        def at(index: int | None) -> str:
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        raw_value = at(self.columns.value)
+        if not raw_value:
+            return
+        indicator = self._indicator(number, at(self.columns.code), at(self.columns.name))
+        members = self._members(number, cells, indicator)
+        try:
+            value = parse_number(raw_value, decimal_comma=self.table.decimal_comma)
+        except ValueError:
+            self.problem(
+                number,
+                self.columns.value,
+                code="not_a_number",
+                message=_(
+                    "“%(text)s” is not a number. Write digits only, such as 1234 or 12,5 "
+                    "(no words or units), or leave the cell empty if you do not report it."
+                )
+                % {"text": raw_value[:40]},
+            )
+            return
+        if indicator is None or members is None:
+            return
+        problem = range_problem(indicator, value)
+        if problem is not None:
+            code, message = problem
+            self.problem(number, self.columns.value, code=code, message=message)
+            return
+        breakdown = self._breakdown(members)
+        first_rows = self.first_row.setdefault(indicator.code, {})
+        if breakdown in first_rows:
+            self.problem(
+                number,
+                self.columns.code if self.columns.code is not None else self.columns.name,
+                code="duplicate",
+                message=_(
+                    "Rows %(first)s and %(second)s both give %(cell)s. Keep one of the two "
+                    "rows and delete the other."
+                )
+                % {
+                    "first": first_rows[breakdown],
+                    "second": number,
+                    "cell": _describe(indicator, members),
+                },
+            )
+            return
+        first_rows[breakdown] = number
+        self.cells.append(CellValue(indicator.code, breakdown, value, row=number))
+
+    def _breakdown(self, members: list[DimensionMember]) -> str:
+        """The key of a row's members; a lone member's key is built once per file."""
+        if len(members) != 1:
+            return make_key({m.dimension.code: m.code for m in members})
+        member = members[0]
+        key = self.member_keys.get(member.pk)
+        if key is None:
+            key = self.member_keys[member.pk] = make_key({member.dimension.code: member.code})
+        return key
+
+    def _indicator(self, number: int, code: str, name: str) -> Indicator | None:
+        catalogue = self.catalogue
+        codes = catalogue.codes
+        if code:
+            indicator = catalogue.dataset_indicators.get(code.strip().casefold())
+            if indicator is None:
+                if code.strip().casefold() in catalogue.other_codes:
+                    message = _(
+                        "The indicator “%(code)s” is not part of this dataset. Delete the "
+                        "row, or use one of this dataset's codes: %(codes)s."
+                    )
+                    self.problem(
+                        number,
+                        self.columns.code,
+                        code="not_in_dataset",
+                        message=message % {"code": code[:40], "codes": codes},
+                    )
+                else:
+                    message = _(
+                        "There is no indicator with the code “%(code)s”. Copy the code from "
+                        "the template; this dataset's codes are: %(codes)s."
+                    )
+                    self.problem(
+                        number,
+                        self.columns.code,
+                        code="unknown_indicator",
+                        message=message % {"code": code[:40], "codes": codes},
+                    )
+                return None
+        elif name:
+            indicator = catalogue.by_name.get(normalise_header(name))
+            if indicator is None:
+                self.problem(
+                    number,
+                    self.columns.name,
+                    code="unknown_indicator",
+                    message=_(
+                        "No indicator of this dataset is named “%(name)s”. Write its code "
+                        "instead; this dataset's codes are: %(codes)s."
+                    )
+                    % {"name": name[:80], "codes": codes},
+                )
+                return None
+        else:
+            self.problem(
+                number,
+                self.columns.code if self.columns.code is not None else self.columns.name,
+                code="no_indicator",
+                message=_("This row has a value but no indicator. Write the indicator's code."),
+            )
+            return None
+        if indicator.is_computed:
+            self.problem(
+                number,
+                self.columns.code if self.columns.code is not None else self.columns.name,
+                code="computed",
+                message=_(
+                    "%(indicator)s is computed from other indicators: it is never reported. "
+                    "Delete this row."
+                )
+                % {"indicator": indicator.name},
+            )
+            return None
+        return indicator
+
+    def _members(
+        self, number: int, cells: list[str], indicator: Indicator | None
+    ) -> list[DimensionMember] | None:
+        members: list[DimensionMember] = []
+        ok = True
+        for index, dimension in self.columns.dimensions:
+            text = cells[index] if index < len(cells) else ""
+            if not text:
+                continue
+            member = self.catalogue.members.get(dimension.pk, {}).get(normalise_header(text))
+            if member is None:
+                ok = False
+                names = ", ".join(m.name for m in dimension.members.all())
+                self.problem(
+                    number,
+                    index,
+                    code="unknown_member",
+                    message=_(
+                        "“%(text)s” is not a choice for “%(dimension)s”. Write one of: %(names)s."
+                    )
+                    % {"text": text[:60], "dimension": dimension.name, "names": names},
+                )
+                continue
+            if (
+                indicator is not None
+                and dimension.pk not in self.catalogue.indicator_dimensions.get(indicator.pk, set())
+            ):
+                ok = False
+                self.problem(
+                    number,
+                    index,
+                    code="not_broken_down",
+                    message=_(
+                        "%(indicator)s is not broken down by %(dimension)s. Leave this cell "
+                        "empty on this row."
+                    )
+                    % {"indicator": indicator.name, "dimension": dimension.name.lower()},
+                )
+                continue
+            members.append(member)
+        if len(members) > 1:
+            self.problem(
+                number,
+                self.columns.dimensions[0][0],
+                code="several_members",
+                message=_(
+                    "This row fills more than one breakdown column. Give each breakdown "
+                    "(one age group, one gender…) its own row, as in the template."
+                ),
+            )
+            return None
+        return members if ok else None
+
+
+def _describe(indicator: Indicator, members: Iterable[DimensionMember]) -> str:
+    names = [member.name for member in members]
+    if not names:
+        return _("the total of %(indicator)s") % {"indicator": indicator.name}
+    return _("%(indicator)s (%(members)s)") % {
+        "indicator": indicator.name,
+        "members": ", ".join(names),
+    }
+
+
+def rows_to_cells(table: Table, dataset: Dataset) -> tuple[list[CellValue], list[Problem]]:
+    """Every cell the table reports, and every problem found on the way (all rows read).
+
+    A blank value cell is "not reported" and skipped. May raise `FileProblem` if
+    the file turns out to be unreadable part way through (a stray byte in a CSV).
+    """
+    catalogue = _Catalogue.load(dataset)
+    columns = _map_columns(table.headers, catalogue)
+    missing: list[Problem] = []
+    if columns.value is None:
+        missing.append(
+            Problem(
+                message=_(
+                    "The column “%(column)s” is missing from the first row. Add it, or start "
+                    "again from the template."
+                )
+                % {"column": _("Value")},
+                row=1,
+                column=_("Value"),
+                code="missing_column",
+            )
+        )
+    if columns.code is None and columns.name is None:
+        missing.append(
+            Problem(
+                message=_(
+                    "The column “%(column)s” is missing from the first row. Add it, or start "
+                    "again from the template."
+                )
+                % {"column": _("Indicator code")},
+                row=1,
+                column=_("Indicator code"),
+                code="missing_column",
+            )
+        )
+    if missing:
+        return [], missing
+    reader = _RowReader(table, catalogue, columns)
+    for number, cells in table.rows:
+        reader.read(number, cells)
+    return reader.cells, reader.problems
