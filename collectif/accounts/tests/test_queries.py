@@ -1,32 +1,14 @@
 """Every list page about people costs the same queries for 3 rows as for 30."""
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from collectif.accounts import selectors, services
 from collectif.accounts.models import Role, User
 from collectif.accounts.tests.factories import MembershipFactory
+from collectif.core.testing import same_queries_for_3_and_30
 from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
-
-
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def _same_for_3_and_30(client: Client, url: str, add: Callable[[int], None]) -> int:
-    add(3)
-    few = _queries(client, url)
-    add(27)
-    many = _queries(client, url)
-    assert few == many, f"{url}: {few} queries for 3 rows, {many} for 30"
-    return few
 
 
 @pytest.fixture
@@ -52,7 +34,7 @@ def test_the_invitation_list_costs_a_fixed_number_of_queries(client: Client, sta
                 language="en",
             )
 
-    assert _same_for_3_and_30(client, "/en/accounts/invitations/", add) == 7
+    assert same_queries_for_3_and_30(client, "/en/accounts/invitations/", add) == 7
 
 
 @pytest.mark.django_db
@@ -60,7 +42,7 @@ def test_the_people_list_costs_a_fixed_number_of_queries(client: Client, staff: 
     def add(count: int) -> None:
         MembershipFactory.create_batch(count)
 
-    assert _same_for_3_and_30(client, "/en/accounts/people/", add) == 8
+    assert same_queries_for_3_and_30(client, "/en/accounts/people/", add) == 8
 
 
 @pytest.mark.django_db
@@ -69,4 +51,4 @@ def test_the_token_list_costs_a_fixed_number_of_queries(client: Client, staff: U
         for n in range(count):
             services.api_token_create(actor=staff, name=f"Script {n}")
 
-    assert _same_for_3_and_30(client, "/en/accounts/tokens/", add) == 6
+    assert same_queries_for_3_and_30(client, "/en/accounts/tokens/", add) == 6

@@ -1,14 +1,13 @@
 """The plan pages: staff only, at their old addresses, writing through the services."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
 from collectif.agenda.models import PlanVersion
 from collectif.agenda.tests.factories import PlanVersionFactory
 from collectif.core.models import AuditEvent
+from collectif.core.testing import queries_for
 from collectif.ecosystem.testing import assert_role_access, user_with_role
 
 
@@ -89,17 +88,10 @@ def test_the_list_explains_what_to_add_first_in_either_language(staff_client):
     assert "Aucune version du plan" in french
 
 
-def _queries(client, path):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.django_db
 def test_the_plan_list_costs_the_same_for_3_and_30_plans(staff_client):
     PlanVersionFactory.create_batch(3)
-    few = _queries(staff_client, url("plan_list"))
+    few = queries_for(staff_client, url("plan_list"))
     PlanVersionFactory.create_batch(27)
     # The person and their roles, the plans, and what the apps above add (targets, indicators).
-    assert (few, _queries(staff_client, url("plan_list"))) == (8, 8)
+    assert (few, queries_for(staff_client, url("plan_list"))) == (8, 8)

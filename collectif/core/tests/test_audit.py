@@ -4,9 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from collectif.accounts.audit import AccountsAction
@@ -15,6 +13,7 @@ from collectif.core.actors import SYSTEM
 from collectif.core.audit import action_label, change_lines, event_sentence
 from collectif.core.models import AuditEvent, Province
 from collectif.core.services import audit_record, diff_fields
+from collectif.core.testing import queries_for
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
@@ -258,12 +257,6 @@ def test_the_audit_log_is_paginated(
     assert _rows(second) == ["ecosystem.organisation_create"]
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.django_db
 def test_the_audit_log_costs_the_same_queries_for_3_and_30_events(staff_client: Client) -> None:
     people = UserFactory.create_batch(3)
@@ -279,7 +272,7 @@ def test_the_audit_log_costs_the_same_queries_for_3_and_30_events(staff_client: 
             )
 
     record(3)
-    few = _queries(staff_client, AUDIT)
+    few = queries_for(staff_client, AUDIT)
     record(27)
-    many = _queries(staff_client, AUDIT)
+    many = queries_for(staff_client, AUDIT)
     assert few == many

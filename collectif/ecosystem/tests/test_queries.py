@@ -1,31 +1,13 @@
 """Every list of organisations, page or API, costs the same queries for 3 rows as for 30."""
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from collectif.core.models import Province
+from collectif.core.testing import same_queries_for_3_and_30
 from collectif.ecosystem.models import Sector
 from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
-
-
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def _same_for_3_and_30(client: Client, url: str, add: Callable[[int], None]) -> int:
-    add(3)
-    few = _queries(client, url)
-    add(27)
-    many = _queries(client, url)
-    assert few == many, f"{url}: {few} queries for 3 rows, {many} for 30"
-    return few
 
 
 def _organisations(count: int) -> None:
@@ -47,17 +29,17 @@ def test_the_staff_organisation_list_costs_a_fixed_number_of_queries(
     staff_client: Client,
 ) -> None:
     url = "/en/ecosystem/organisations/"
-    assert _same_for_3_and_30(staff_client, url, _organisations) == 10
+    assert same_queries_for_3_and_30(staff_client, url, _organisations) == 10
 
 
 @pytest.mark.django_db
 def test_the_public_partner_list_costs_a_fixed_number_of_queries(client: Client) -> None:
-    assert _same_for_3_and_30(client, "/en/ecosystem/partners/", _organisations) == 5
+    assert same_queries_for_3_and_30(client, "/en/ecosystem/partners/", _organisations) == 5
 
 
 @pytest.mark.django_db
 def test_the_organisation_api_list_costs_a_fixed_number_of_queries(client: Client) -> None:
-    assert _same_for_3_and_30(client, "/api/v1/organisations", _organisations) == 3
+    assert same_queries_for_3_and_30(client, "/api/v1/organisations", _organisations) == 3
 
 
 @pytest.mark.django_db
@@ -69,4 +51,4 @@ def test_the_sector_api_list_costs_one_query(client: Client) -> None:
             for n in range(start, start + count)
         )
 
-    assert _same_for_3_and_30(client, "/api/v1/sectors", add) == 1
+    assert same_queries_for_3_and_30(client, "/api/v1/sectors", add) == 1

@@ -2,10 +2,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from collectif.accounts.services import api_token_create
+from collectif.core.testing import queries_for
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import (
     IdempotencyKey,
@@ -175,13 +174,6 @@ def test_staff_return_needs_a_comment(client, world):
 # --- Queries: a list costs the same whatever its number of rows -----------------------
 
 
-def queries_for(client, path, headers=None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(BASE + path, headers=headers or {})
-    assert response.status_code == 200, response.content
-    return len(captured)
-
-
 def add_indicators(count: int) -> None:
     """Computed and weighted indicators: each names three others the list shows."""
     for _ in range(count):
@@ -236,6 +228,6 @@ def add_submissions(world, count: int) -> None:
 def test_api_lists_cost_the_same_for_3_and_30_rows(client, world, path, grow, expected):
     grow(world, 3)
     client.get(BASE + path, headers=world["headers"])  # the token's first use is noted once
-    few = queries_for(client, path, world["headers"])
+    few = queries_for(client, BASE + path, headers=world["headers"])
     grow(world, 27)
-    assert queries_for(client, path, world["headers"]) == few == expected
+    assert queries_for(client, BASE + path, headers=world["headers"]) == few == expected

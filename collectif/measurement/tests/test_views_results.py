@@ -12,6 +12,7 @@ from django.urls import reverse
 from collectif.core.actors import SYSTEM
 from collectif.core.manifest import attention_items
 from collectif.core.models import AuditEvent, Job
+from collectif.core.testing import queries_for
 from collectif.ecosystem.testing import assert_role_access
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.audit import MeasurementAction
@@ -128,8 +129,6 @@ def test_scorecard_shows_figures_in_both_languages(client: Client, published: In
 
 
 def _queries(client: Client, url: str, django_assert_max_num_queries: Any, limit: int) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with django_assert_max_num_queries(limit), CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
@@ -302,21 +301,14 @@ def test_aggregate_api_hides_unpublished_indicators(client: Client) -> None:
     assert client.get("/api/v1/results/aggregate?indicator=internal_only").status_code == 404
 
 
-def _count(client: Client, url: str) -> int:
-    """The queries one GET costs (the page must answer 200)."""
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.django_db
 def test_scorecard_and_report_card_cost_the_same_with_3_or_30_indicators(client: Client) -> None:
     client.force_login(backbone_staff())
     urls = [_url("scorecard"), _url("report_card"), _url("report_card_csv")]
     movement([IndicatorFactory.create() for _ in range(3)], ["2024Q1", "2024Q2"], 3, 40)
-    small = [_count(client, url) for url in urls]
+    small = [queries_for(client, url) for url in urls]
     movement([IndicatorFactory.create() for _ in range(27)], ["2024Q1", "2024Q2"], 3, 40)
-    assert [_count(client, url) for url in urls] == small
+    assert [queries_for(client, url) for url in urls] == small
 
 
 @pytest.mark.django_db
@@ -332,9 +324,9 @@ def test_partner_page_costs_the_same_with_3_or_30_figures(client: Client) -> Non
     client.force_login(steward_of(organisation))
     url = _url("partner_results", slug=organisation.slug)
     report(3)
-    small = _count(client, url)
+    small = queries_for(client, url)
     report(27)
-    assert _count(client, url) == small
+    assert queries_for(client, url) == small
     assert client.get(url).content.decode().count('<th scope="row">') == 30
 
 
@@ -354,9 +346,9 @@ def test_completeness_costs_the_same_with_3_or_30_partners(client: Client) -> No
     client.force_login(backbone_staff())
     url = _url("completeness") + "?period=2024Q1"
     assign(3)
-    small = _count(client, url)
+    small = queries_for(client, url)
     assign(27)
-    assert _count(client, url) == small
+    assert queries_for(client, url) == small
 
 
 @pytest.mark.django_db
@@ -365,10 +357,10 @@ def test_aggregate_api_costs_the_same_with_3_or_30_periods(client: Client) -> No
     url = "/api/v1/results/aggregate?indicator=served&dimension=province"
     client.force_login(backbone_staff())
     movement([served], [f"2020Q{q}" for q in range(1, 4)], 3, 10)
-    small = _count(client, url)
+    small = queries_for(client, url)
     later = [f"{year}Q{q}" for year in range(2021, 2028) for q in range(1, 5)][:27]
     movement([served], later, 3, 10)
-    assert _count(client, url) == small
+    assert queries_for(client, url) == small
     assert len({row["period"] for row in client.get(url).json()}) == 30
 
 

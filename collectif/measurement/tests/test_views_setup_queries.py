@@ -3,11 +3,10 @@
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from collectif.core.testing import queries_for
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import Dataset, Dimension, DimensionMember, Period, ValidationRule
 from collectif.measurement.tests.factories import (
@@ -84,19 +83,12 @@ PAGES: dict[str, tuple[Callable[[int], str], int]] = {
 }
 
 
-def _count(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PAGES, ids=list(PAGES))
 def test_a_setup_list_costs_the_same_for_3_and_30_rows(client: Client, page: str) -> None:
     add_rows, expected = PAGES[page]
     client.force_login(backbone_staff())
     path = add_rows(3)
-    few = _count(client, path)
+    few = queries_for(client, path)
     add_rows(27)
-    assert (few, _count(client, path)) == (expected, expected)
+    assert (few, queries_for(client, path)) == (expected, expected)

@@ -2,13 +2,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
 from collectif.core.manifest import attention_items, nav_entries
+from collectif.core.testing import queries_for
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import DatasetIndicator, Rollup, Submission, Value
@@ -291,13 +290,6 @@ def test_a_steward_cannot_send_another_organisations_draft(client, world):
 
 
 # --- Queries: a page costs the same whatever the number of rows ----------------------
-
-
-def queries_for(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def report_datasets(world, count: int) -> None:
