@@ -5,9 +5,8 @@ time; the database refuses a second of either, and these services say so in word
 before it has to. Targets set against a version are measurement's, not written here.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from collectif.agenda.audit import AgendaAction
 from collectif.agenda.models import PlanVersion
 from collectif.core.actors import Actor, require
-from collectif.core.services import audit_record, diff_fields
+from collectif.core.services import assign, audit_record, field_values, save_changed
 
 MANAGE = "agenda.manage_plans"
 
@@ -33,9 +32,6 @@ class PlanVersionData:
     is_current: bool = False
     notes_en: str = ""
     notes_fr: str = ""
-
-    def values(self) -> dict[str, Any]:
-        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 def _check_single_original(plan: PlanVersion) -> None:
@@ -65,7 +61,7 @@ def _retire_current(plan: PlanVersion) -> None:
 def plan_version_create(*, actor: Actor, data: PlanVersionData) -> PlanVersion:
     """A new version of the plan; marking it current retires the previous current one."""
     require(actor, MANAGE)
-    plan = PlanVersion(name=data.name_en, **data.values())
+    plan = PlanVersion(name=data.name_en, **field_values(data))
     _check_single_original(plan)
     _retire_current(plan)
     plan.full_clean()
@@ -91,15 +87,10 @@ def plan_version_update(*, actor: Actor, plan: PlanVersion, data: PlanVersionDat
     The previous values are read from the database, not from `plan`, which the caller
     may already have changed in memory."""
     require(actor, MANAGE)
-    values = data.values()
-    stored = PlanVersion.objects.select_for_update().get(pk=plan.pk)
-    changes = diff_fields({name: getattr(stored, name) for name in values}, values)
-    for name, value in values.items():
-        setattr(plan, name, value)
+    changes = assign(plan, field_values(data))
     _check_single_original(plan)
     _retire_current(plan)
     plan.full_clean()
-    if changes:
-        plan.save(update_fields=[*changes, "updated_at"])
+    save_changed(plan, changes)
     audit_record(actor=actor, action=AgendaAction.PLAN_VERSION_UPDATE, target=plan, changes=changes)
     return plan

@@ -1,5 +1,8 @@
-"""Writes shared by every app: the audit trail and background job bookkeeping."""
+"""Writes shared by every app: the audit trail, background job bookkeeping, and the
+way update services change a row (only what differs, recorded for the audit)."""
 
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -109,3 +112,31 @@ def job_fail(*, job_id: Any, error: str) -> None:
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     """Queue a task once the current transaction commits, so it never sees half a write."""
     transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def field_values(data: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, values as they are (`asdict` would copy the rows)."""
+    return {field.name: getattr(data, field.name) for field in fields(data)}
+
+
+def assign(instance: models.Model, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Set `values` on the instance; return the changes, {field: [stored, new]}, which are
+    both the audit's summary and the columns to write.
+
+    The stored row is read (and locked) rather than the instance trusted: a form may
+    already have changed the object in memory. Callers run in a transaction."""
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    changes = diff_fields({name: getattr(stored, name) for name in values}, dict(values))
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return changes
+
+
+def save_changed(instance: models.Model, changed: Mapping[str, Any]) -> None:
+    """Write only the changed columns, plus `updated_at` where the model keeps one."""
+    if not changed:
+        return
+    columns = list(changed)
+    if any(field.name == "updated_at" for field in instance._meta.concrete_fields):
+        columns.append("updated_at")
+    instance.save(update_fields=columns)

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from collectif.core.actors import Actor, require
-from collectif.core.services import audit_record
+from collectif.core.services import assign, audit_record, field_values, save_changed
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Dataset, DatasetIndicator, Indicator
-from collectif.measurement.services._fields import assign, field_values, save_changed
 
 MANAGE = "measurement.manage"
 

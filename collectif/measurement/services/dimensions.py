@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
-from collectif.core.services import audit_record
+from collectif.core.services import assign, audit_record, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Dimension, DimensionMember
 from collectif.measurement.selectors.dimensions import member_in_use
-from collectif.measurement.services._fields import assign, save_changed
 
 MANAGE = "measurement.manage"
 

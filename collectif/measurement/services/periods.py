@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
-from collectif.core.services import audit_record
+from collectif.core.services import assign, audit_record, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.models import Period
-from collectif.measurement.services._fields import assign, save_changed
 
 MANAGE = "measurement.manage"
 NEXT_QUARTERS = 4

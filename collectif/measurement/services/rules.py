@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
-from collectif.core.services import audit_record
+from collectif.core.services import assign, audit_record, field_values, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Indicator, ValidationRule
-from collectif.measurement.services._fields import assign, field_values, save_changed
 
 MANAGE = "measurement.manage"
 
