@@ -114,7 +114,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             _("Invitation sent to %(email)s. The link works for %(days)s days.")
             % {"email": invitation.email, "days": days}
         ),
-        next_url=lambda _invitation: reverse("accounts:invitation_list"),
+        next_url="accounts:invitation_list",
         context={"invitation_days": days},
     )
     form = InvitationForm(posted(request), initial={"language": request.LANGUAGE_CODE})

@@ -7,6 +7,9 @@ team writes them. The manifest declares `PERMISSIONS`; views and services ask th
 from collectif.accounts.permissions import is_backbone_staff
 from collectif.core.permissions import RulePredicate
 
+# The rule every plan page and plan service asks.
+MANAGE = "agenda.manage_plans"
+
 PERMISSIONS: dict[str, RulePredicate] = {
-    "agenda.manage_plans": is_backbone_staff,
+    MANAGE: is_backbone_staff,
 }

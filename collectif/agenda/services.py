@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 
 from collectif.agenda.audit import AgendaAction
 from collectif.agenda.models import PlanVersion
+from collectif.agenda.permissions import MANAGE
 from collectif.core.actors import Actor, require
 from collectif.core.services import assign, audit_record, field_values, save_changed
-
-MANAGE = "agenda.manage_plans"
 
 
 @dataclass(frozen=True)

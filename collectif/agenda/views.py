@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from collectif.agenda import selectors, services
 from collectif.agenda.forms import PlanForm
 from collectif.agenda.models import PlanVersion
+from collectif.agenda.permissions import MANAGE
 from collectif.agenda.plan_pages import Crumb, plan_pages_parts
 from collectif.core.actors import request_actor
 from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
-
-MANAGE = "agenda.manage_plans"
 
 
 def _parents() -> list[Crumb]:
@@ -29,10 +28,6 @@ def _parents() -> list[Crumb]:
         for part in plan_pages_parts()
         if part.parent_label is not None and part.parent_url_name is not None
     ]
-
-
-def _back_to_the_list(_plan: PlanVersion) -> str:
-    return reverse("agenda:plan_list")
 
 
 @login_required
@@ -63,7 +58,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         template="agenda/plan_form.html",
         save=lambda form: services.plan_version_create(actor=actor, data=form.plan_data()),
         done=lambda plan: _("%(plan)s was added.") % {"plan": plan.name},
-        next_url=_back_to_the_list,
+        next_url="agenda:plan_list",
         context={"plan": None, "parents": _parents()},
     )
     return page.handle(request, PlanForm(posted(request)))
@@ -80,7 +75,7 @@ def plan_edit(request: HttpRequest, number: int) -> HttpResponse:
             actor=actor, plan=plan, data=form.plan_data()
         ),
         done=lambda saved: _("%(plan)s was saved.") % {"plan": saved.name},
-        next_url=_back_to_the_list,
+        next_url="agenda:plan_list",
         # A refused change leaves `plan` changed in memory; the page shows the stored one.
         context={"plan": selectors.plan_version_get(number=number), "parents": _parents()},
     )

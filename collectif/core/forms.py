@@ -55,13 +55,14 @@ class FormPage(Generic[F, T]):
     """One create or edit page: the form, the service call, and where success leads.
 
     `save` receives the valid form and calls the service; `done` says what was done
-    (shown as a message) and `next_url` where to go, both from the service's result.
+    (shown as a message) and `next_url` where to go: a URL name (most pages go back to
+    their list), or a function of the service's result.
     """
 
     template: str
     save: Callable[[F], T]
     done: Callable[[T], str | Promise]
-    next_url: Callable[[T], str]
+    next_url: str | Callable[[T], str]
     context: Mapping[str, Any] = field(default_factory=dict)
     fallback_field: str | None = None
 
@@ -73,5 +74,6 @@ class FormPage(Generic[F, T]):
                 apply_errors(form, error, self.fallback_field)
             else:
                 messages.success(request, str(self.done(result)))
-                return redirect(self.next_url(result))
+                target = self.next_url(result) if callable(self.next_url) else self.next_url
+                return redirect(target)
         return render_form_page(request, self.template, {**self.context, "form": form})

@@ -15,6 +15,9 @@ from collectif.accounts.permissions import (
 )
 from collectif.core.permissions import RulePredicate, predicate
 
+# The rule every setup page and service asks.
+MANAGE = "measurement.manage"
+
 
 @predicate
 def can_submit_for(user: Any, organisation: Any) -> bool:
@@ -39,7 +42,7 @@ PERMISSIONS: dict[str, RulePredicate] = {
     "measurement.submit_for": can_submit_for,
     "measurement.view_submission": can_see_submission,
     "measurement.review": is_backbone_staff,
-    "measurement.manage": is_backbone_staff,
+    MANAGE: is_backbone_staff,
     "measurement.view_results": is_member,
     "measurement.view_partner_results": can_see_partner_results,
     "measurement.view_completeness": is_backbone_staff,

@@ -10,8 +10,7 @@ from collectif.core.services import assign, audit_record, field_values, save_cha
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Dataset, DatasetIndicator, Indicator
-
-MANAGE = "measurement.manage"
+from collectif.measurement.permissions import MANAGE
 
 # The indicators a dataset asks for, in order, each with whether it is required.
 Items = Sequence[tuple[Indicator, bool]]

@@ -12,9 +12,8 @@ from collectif.core.actors import Actor, require
 from collectif.core.services import assign, audit_record, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Dimension, DimensionMember
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors.dimensions import member_in_use
-
-MANAGE = "measurement.manage"
 
 
 def _member_names(name_en: str, name_fr: str) -> dict[str, str]:

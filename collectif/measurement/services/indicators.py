@@ -18,8 +18,8 @@ from collectif.core.services import assign, audit_record, field_values, save_cha
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain import rollups
 from collectif.measurement.models import Dimension, Indicator, Rollup, Submission, Value
+from collectif.measurement.permissions import MANAGE
 
-MANAGE = "measurement.manage"
 # What decides how partners' values combine: a change to any of them rebuilds rollups.
 SHAPE = frozenset({"aggregation", "weight_indicator", "dimensions"})
 

@@ -12,8 +12,8 @@ from collectif.core.services import assign, audit_record, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.models import Period
+from collectif.measurement.permissions import MANAGE
 
-MANAGE = "measurement.manage"
 NEXT_QUARTERS = 4
 WINDOW_OPENS_BEFORE_END = timedelta(days=14)
 DEADLINE_AFTER_END = timedelta(days=30)

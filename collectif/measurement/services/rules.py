@@ -10,8 +10,7 @@ from collectif.core.actors import Actor, require
 from collectif.core.services import assign, audit_record, field_values, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Indicator, ValidationRule
-
-MANAGE = "measurement.manage"
+from collectif.measurement.permissions import MANAGE
 
 
 @dataclass(frozen=True)

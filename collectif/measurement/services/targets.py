@@ -15,8 +15,7 @@ from collectif.core.actors import Actor, require
 from collectif.core.services import audit_record
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import CANADA, Baseline, Indicator, Period, Target
-
-MANAGE = "measurement.manage"
+from collectif.measurement.permissions import MANAGE
 
 
 def _check_target_value(indicator: Indicator, value: Decimal, field: str) -> None:

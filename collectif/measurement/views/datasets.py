@@ -18,11 +18,11 @@ from collectif.measurement.forms.datasets import (
     SectorAssignForm,
 )
 from collectif.measurement.models import Dataset
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors import datasets as selectors
 from collectif.measurement.selectors.indicators import reportable_indicators
 from collectif.measurement.services import datasets as services
 
-MANAGE = "measurement.manage"
 PAGE_SIZE = 50
 TEMPLATE = "measurement/setup_dataset_form.html"
 
@@ -78,7 +78,7 @@ def dataset_edit(request: HttpRequest, code: str) -> HttpResponse:
             actor=actor, dataset=form.instance, data=form.dataset_data(), items=form.items()
         ),
         done=lambda dataset: _("The dataset %(name)s was saved.") % {"name": dataset.name},
-        next_url=lambda _dataset: reverse("measurement:setup_datasets"),
+        next_url="measurement:setup_datasets",
         # The form changes its instance while it validates; the page names the stored one.
         context={"dataset": selectors.dataset_for_setup(code=code)},
     )

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import request_actor
@@ -12,15 +11,11 @@ from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
 from collectif.measurement.forms.dimensions import MemberForm
 from collectif.measurement.models import DimensionMember
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors import dimensions as selectors
 from collectif.measurement.services import dimensions as services
 
-MANAGE = "measurement.manage"
 TEMPLATE = "measurement/setup_member_form.html"
-
-
-def _to_the_list(_member: DimensionMember) -> str:
-    return reverse("measurement:setup_dimensions")
 
 
 @login_required
@@ -51,7 +46,7 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
             _("%(member)s was added to %(dimension)s.")
             % {"member": member.name, "dimension": dimension.name}
         ),
-        next_url=_to_the_list,
+        next_url="measurement:setup_dimensions",
         context={"dimension": dimension, "member": None},
     )
     return page.handle(request, MemberForm(posted(request)))
@@ -76,7 +71,7 @@ def member_rename(request: HttpRequest, code: str, member: str) -> HttpResponse:
             name_fr=valid.cleaned_data["name_fr"],
         ),
         done=lambda _renamed: _("The member was renamed."),
-        next_url=_to_the_list,
+        next_url="measurement:setup_dimensions",
         context={"dimension": found.dimension, "member": found},
     )
     return page.handle(request, form)

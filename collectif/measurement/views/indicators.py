@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import request_actor
@@ -12,16 +11,12 @@ from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
 from collectif.measurement.forms.indicators import IndicatorForm, IndicatorSearchForm
 from collectif.measurement.models import Indicator
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors import indicators as selectors
 from collectif.measurement.services import indicators as services
 
-MANAGE = "measurement.manage"
 PAGE_SIZE = 50
 TEMPLATE = "measurement/setup_indicator_form.html"
-
-
-def _to_the_list(_indicator: Indicator) -> str:
-    return reverse("measurement:setup_indicators")
 
 
 @login_required
@@ -56,7 +51,7 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
             actor=actor, code=form.cleaned_data["code"], data=form.indicator_data()
         ),
         done=lambda indicator: _("The indicator %(name)s was added.") % {"name": indicator.name},
-        next_url=_to_the_list,
+        next_url="measurement:setup_indicators",
         context={"indicator": None},
     )
     return page.handle(request, IndicatorForm(posted(request)))
@@ -73,7 +68,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
             actor=actor, indicator=valid.instance, data=valid.indicator_data()
         ),
         done=lambda indicator: _("The indicator %(name)s was saved.") % {"name": indicator.name},
-        next_url=_to_the_list,
+        next_url="measurement:setup_indicators",
         # The form changes its instance while it validates; the page names the stored one.
         context={"indicator": selectors.indicator_for_setup(code=code)},
     )

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,16 +13,12 @@ from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
 from collectif.measurement.forms.periods import PeriodCreateForm, PeriodWindowForm
 from collectif.measurement.models import Period
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors import periods as selectors
 from collectif.measurement.services import periods as services
 
-MANAGE = "measurement.manage"
 PAGE_SIZE = 50
 TEMPLATE = "measurement/setup_period_form.html"
-
-
-def _to_the_list(_period: Period) -> str:
-    return reverse("measurement:setup_periods")
 
 
 @login_required
@@ -49,7 +44,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
             _("The period %(code)s (%(label)s) was added.")
             % {"code": period.code, "label": period.label}
         ),
-        next_url=_to_the_list,
+        next_url="measurement:setup_periods",
         context={"period": None},
         fallback_field="code",
     )
@@ -73,7 +68,7 @@ def period_edit(request: HttpRequest, code: str) -> HttpResponse:
             deadline=valid.cleaned_data["deadline"],
         ),
         done=lambda saved: _("The window of %(label)s was saved.") % {"label": saved.label},
-        next_url=_to_the_list,
+        next_url="measurement:setup_periods",
         context={"period": period},
         fallback_field="deadline",
     )

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import request_actor
@@ -11,15 +10,11 @@ from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
 from collectif.measurement.forms.rules import RuleForm
 from collectif.measurement.models import ValidationRule
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors import rules as selectors
 from collectif.measurement.services import rules as services
 
-MANAGE = "measurement.manage"
 TEMPLATE = "measurement/setup_rule_form.html"
-
-
-def _to_the_list(_rule: ValidationRule) -> str:
-    return reverse("measurement:setup_rules")
 
 
 @login_required
@@ -38,7 +33,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
             actor=actor, code=form.cleaned_data["code"], data=form.rule_data()
         ),
         done=lambda _rule: _("The validation rule was added."),
-        next_url=_to_the_list,
+        next_url="measurement:setup_rules",
         context={"rule": None},
     )
     return page.handle(request, RuleForm(posted(request)))
@@ -54,7 +49,7 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
             actor=actor, rule=form.instance, data=form.rule_data()
         ),
         done=lambda _rule: _("The validation rule was saved."),
-        next_url=_to_the_list,
+        next_url="measurement:setup_rules",
         # The form changes its instance while it validates; the page names the stored one.
         context={"rule": selectors.rule_for_setup(code=code)},
     )

@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from collectif.agenda.plan_pages import PlanFigure, PlanPagesPart
 from collectif.core.permissions import permission_required
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors.setup import setup_counts
 from collectif.measurement.selectors.targets import target_counts
 from collectif.measurement.views.targets import indicators_to_plan
-
-MANAGE = "measurement.manage"
 
 
 @login_required

@@ -17,12 +17,11 @@ from collectif.core.manifest import HomePanel
 from collectif.core.permissions import permission_required
 from collectif.measurement.forms.targets import PlanTargetsForm
 from collectif.measurement.models import Indicator, Period
+from collectif.measurement.permissions import MANAGE
 from collectif.measurement.selectors.indicators import indicator_for_setup, indicator_list
 from collectif.measurement.selectors.periods import yearly_periods
 from collectif.measurement.selectors.targets import indicator_baseline, indicator_targets
 from collectif.measurement.services.targets import indicator_plan_set
-
-MANAGE = "measurement.manage"
 
 
 def _editable(value: Decimal) -> str:
