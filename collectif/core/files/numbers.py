@@ -1,7 +1,14 @@
 """Numbers written the French, English or spreadsheet way, read exactly (as Decimal)."""
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
+
+# Excel writes "1.2E+07" (or "1,2E+07" in French) for numbers too wide for their cell.
+# No figure a partner reports needs more than 10^30; bounding the exponent keeps
+# "1e999999999" from building a number nothing downstream could hold.
+MAX_EXPONENT = 30
+_SCIENTIFIC = re.compile(r"(\d+(?:[.,]\d+)?)[eE]([+-]?\d{1,6})")
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]")
 _GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[ ,.]\d{3})+$")
@@ -64,6 +71,17 @@ def _split(body: str, *, spaced: bool, decimal_comma: bool | None) -> tuple[str,
     return integer, fraction
 
 
+def _scientific(body: str) -> Decimal | None:
+    """A number in scientific notation ("1,2E+07"), or None if the body is not one."""
+    match = _SCIENTIFIC.fullmatch(body)
+    if match is None:
+        return None
+    mantissa, exponent = match.group(1).replace(",", "."), int(match.group(2))
+    if abs(exponent) > MAX_EXPONENT:
+        raise ValueError(f"exponent out of range: {body!r}")
+    return Decimal(format(Decimal(mantissa).scaleb(exponent), "f"))
+
+
 def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
     """Read a number written the French, English or spreadsheet way.
 
@@ -77,6 +95,10 @@ def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
     `decimal_comma=True` (a `;` CSV, as French Excel writes) it is a decimal comma;
     otherwise it separates thousands, as English Excel writes it. Any other lone comma
     ("12,5", "0,125") is a decimal comma.
+
+    Fullwidth digits ("１２００") are read as digits, scientific notation as Excel writes
+    it ("1.2E+07", "1,2E+07") up to 10^30, and "-0" as 0. Only finite numbers come out:
+    "NaN" and "Infinity" are refused like any other word.
     """
     raw = text.strip()
     if not raw:
@@ -84,7 +106,19 @@ def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
     if raw.isascii() and raw.isdigit():
         # Most cells of a large file are plain whole numbers: skip the general path.
         return Decimal(raw)
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFKC", raw).strip()
     negative, body = _strip_signs(raw)
+    number = _scientific(body)
+    if number is None:
+        number = _plain(body, text=text, decimal_comma=decimal_comma)
+    if not number:
+        return abs(number)  # "-0" is 0
+    return -number if negative else number
+
+
+def _plain(body: str, *, text: str, decimal_comma: bool | None) -> Decimal:
+    """A number's body written with digits and separators only."""
     spaced = bool(_SPACES.search(body))
     body = _SPACES.sub(" ", body)
     if not body or not _NUMBER_CHARS.fullmatch(body):
@@ -96,7 +130,6 @@ def parse_number(text: str, *, decimal_comma: bool | None = None) -> Decimal:
         raise ValueError(f"not a number: {text!r}")
     literal = (integer or "0") + ("." + fraction if fraction else "")
     try:
-        number = Decimal(literal)
+        return Decimal(literal)
     except InvalidOperation as exc:
         raise ValueError(f"not a number: {text!r}") from exc
-    return -number if negative else number

@@ -43,6 +43,11 @@ def file_problem(code: str, text: Promise, **params: Any) -> FileProblem:
     return FileProblem(_lazy_message(text, params) if params else text, code=code)
 
 
+def count(number: int) -> Callable[[], str]:
+    """A whole number, formatted in the language active when the message is shown."""
+    return lambda: format_number(number, decimals=0)
+
+
 def megabytes(size: int) -> Callable[[], str]:
     """A size in MB, formatted in the language active when the message is shown."""
     return lambda: format_number(Decimal(size) / MEGABYTE, decimals=1)
@@ -52,5 +57,25 @@ def not_a_workbook() -> FileProblem:
     return file_problem(
         "not_xlsx",
         _("This file is not a valid Excel workbook. %(what_to_do)s"),
+        what_to_do=SAVE_AS,
+    )
+
+
+def unknown_encoding() -> FileProblem:
+    return file_problem(
+        "unknown_encoding",
+        _("The file's characters are in an encoding Collectif cannot read. %(what_to_do)s"),
+        what_to_do=SAVE_AS,
+    )
+
+
+def nul_bytes() -> FileProblem:
+    return file_problem(
+        "nul_bytes",
+        _(
+            "The file holds NUL characters (invisible empty bytes), which no spreadsheet "
+            "writes in a CSV file: it may be damaged, or not be a CSV file. Open it in "
+            "Excel or LibreOffice and check the data. %(what_to_do)s"
+        ),
         what_to_do=SAVE_AS,
     )

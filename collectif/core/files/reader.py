@@ -26,6 +26,7 @@ from collectif.core.files.xlsx import read_xlsx
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
 def upload_limit() -> int:
@@ -67,6 +68,40 @@ def _seekable(data: BinaryIO, limit: int) -> tuple[IO[bytes], int]:
     return data, size
 
 
+def _old_excel() -> FileProblem:
+    return file_problem(
+        "old_excel",
+        _("This is an old Excel 97-2003 workbook (.xls). %(what_to_do)s"),
+        what_to_do=SAVE_AS,
+    )
+
+
+def _ole_problem(stream: IO[bytes]) -> FileProblem:
+    """An OLE file is an old workbook, or a new one encrypted with a password.
+
+    Excel stores a password-protected workbook as an OLE file holding an
+    "EncryptedPackage" stream, whose name the OLE directory spells in UTF-16.
+    """
+    start = stream.tell()
+    tail = b""
+    try:
+        while chunk := stream.read(CHUNK_BYTES):
+            if ENCRYPTED_STREAM in tail + chunk:
+                return file_problem(
+                    "encrypted",
+                    _(
+                        "This workbook is protected by a password, so it cannot be read. "
+                        "Remove the password (in Excel: File › Info › Protect Workbook › "
+                        "Encrypt with Password, then empty the box), save it again and "
+                        "upload it."
+                    ),
+                )
+            tail = chunk[-len(ENCRYPTED_STREAM) :]
+    finally:
+        stream.seek(start)
+    return _old_excel()
+
+
 def read_table(
     data: BinaryIO,
     *,
@@ -78,9 +113,9 @@ def read_table(
 ) -> Table:
     """Open a CSV or XLSX file and return its header and its (lazily read) data rows.
 
-    `sheet` names the workbook sheet to read; without it, the first sheet whose first
-    row `recognise_header` accepts. `max_bytes` overrides the upload limit. Raises
-    `FileProblem`, here or while the rows are read.
+    `sheet` names the workbook sheet to read (hidden or not); without it, the first
+    visible sheet whose first row `recognise_header` accepts. `max_bytes` overrides the
+    upload limit. Raises `FileProblem`, here or while the rows are read.
     """
     limit = upload_limit() if max_bytes is None else max_bytes
     stream, size = _seekable(data, limit)
@@ -90,14 +125,10 @@ def read_table(
     if size == 0 or not head:
         raise empty_file()
     lower = filename.lower()
-    if head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
-        raise file_problem(
-            "old_excel",
-            _("This is an old Excel 97-2003 workbook (.xls). %(what_to_do)s"),
-            what_to_do=SAVE_AS,
-        )
     if head.startswith(ZIP_MAGIC):
         table = read_xlsx(stream, sheet=sheet, progress=progress, recognise_header=recognise_header)
+    elif head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
+        raise _ole_problem(stream) if head.startswith(OLE_MAGIC) else _old_excel()
     elif lower.endswith((".xlsx", ".xlsm")):
         raise not_a_workbook()
     else:

@@ -7,7 +7,7 @@ from itertools import chain
 
 from django.utils.translation import gettext_lazy as _
 
-from collectif.core.files.problems import FileProblem, file_problem
+from collectif.core.files.problems import FileProblem, count, file_problem
 
 # Called with the number of bytes read so far.
 Progress = Callable[[int], None]
@@ -15,6 +15,8 @@ Progress = Callable[[int], None]
 Row = tuple[int, list[str]]
 # Whether a row of a workbook sheet is the header an importer expects.
 HeaderRecogniser = Callable[[list[str]], bool]
+# No template has more columns; a row with more is a wrong separator or a hostile file.
+MAX_COLUMNS = 1000
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Table:
     decimal_comma: bool | None = None
     size: int = 0
     sheet_names: list[str] = field(default_factory=list)
+    # The workbook's hidden sheets: `sheet` is one of them only when it was asked for
+    # by name, which an importer should then say.
+    hidden_sheets: list[str] = field(default_factory=list)
 
 
 def first_rows(rows: Iterator[Row]) -> tuple[list[str], Iterator[Row]] | None:
@@ -61,3 +66,22 @@ def non_empty(rows: Iterable[Row]) -> Iterator[Row]:
 
 def empty_file() -> FileProblem:
     return file_problem("empty", _("The file is empty. Fill in the template and upload it again."))
+
+
+def check_width(cells: list[str], *, line: int) -> None:
+    """Refuse a row with more than MAX_COLUMNS columns (empty ones on the right aside)."""
+    width = len(cells)
+    while width > MAX_COLUMNS and not cells[width - 1]:
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise file_problem(
+            "too_many_columns",
+            _(
+                "Row %(row)s has %(count)s columns, more than the %(limit)s Collectif "
+                "reads. Delete the columns to the right of the data (or check that the "
+                "whole file uses one separator), save it and upload it again."
+            ),
+            row=line,
+            count=count(width),
+            limit=count(MAX_COLUMNS),
+        )

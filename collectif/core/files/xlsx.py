@@ -1,13 +1,14 @@
-"""Excel workbooks (.xlsx), read for the values Excel computed, never their formulas.
+"""Excel workbooks (.xlsx, .xlsm), read for the values Excel computed, never their formulas.
 
-A workbook is a zip of XML, so it is checked before it is opened: zip bombs are
-refused from what the archive declares, then every member is inflated against its
-declared size and checksum. It is read by python-calamine (fast, in memory) while its
+The archive is checked first (`workbook_checks`): zip bombs, entities, damaged or
+non-workbook zips, and the cells libraries would read as blank (Excel errors, formulas
+without a saved result). It is then read by python-calamine (fast, in memory) while its
 sheets are small, and by openpyxl's streaming reader above `CALAMINE_MAX_SHEET_BYTES`.
+Macros are never run: only the values are read. Hidden sheets are read only when asked
+for by name.
 """
 
 import io
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -15,25 +16,30 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from collectif.core.files.problems import MEGABYTE, FileProblem, file_problem, not_a_workbook
+from collectif.core.files.problems import FileProblem, file_problem, not_a_workbook
 from collectif.core.files.table import (
+    MAX_COLUMNS,
     HeaderRecogniser,
     Progress,
     Row,
     Table,
+    check_width,
+    empty_file,
     first_rows,
     non_empty,
     with_data,
 )
+from collectif.core.files.workbook_checks import (
+    XLSX_MAX_UNCOMPRESSED,
+    Contents,
+    bad_cell,
+    check_workbook,
+)
 
-CHUNK_BYTES = 1024 * 1024
-# Refuse workbooks that would inflate beyond reason (zip bombs).
-XLSX_MAX_UNCOMPRESSED = 200 * MEGABYTE
-XLSX_MAX_RATIO = 100
-# Ratios are only meaningful on members big enough to hurt.
-XLSX_RATIO_MIN_BYTES = MEGABYTE
 # Above this much sheet XML, stream with openpyxl instead of loading with calamine.
-CALAMINE_MAX_SHEET_BYTES = 50 * MEGABYTE
+CALAMINE_MAX_SHEET_BYTES = 50 * 1024 * 1024
+
+__all__ = ["CALAMINE_MAX_SHEET_BYTES", "XLSX_MAX_UNCOMPRESSED", "read_xlsx"]
 
 
 def _cell_text(value: Any) -> str:
@@ -57,49 +63,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _zip_bomb() -> FileProblem:
-    return file_problem(
-        "zip_bomb",
-        _(
-            "This workbook would take more than %(limit)s MB once opened, which no "
-            "template needs. Copy the data into a new workbook or save it as “CSV UTF-8”, "
-            "then upload it again."
-        ),
-        limit=XLSX_MAX_UNCOMPRESSED // MEGABYTE,
-    )
+def _row(number: int, values: list[Any]) -> Row:
+    if len(values) > MAX_COLUMNS:
+        check_width([_cell_text(value) for value in values], line=number)
+    return number, [_cell_text(value) for value in values]
 
 
-def _check_zip(archive: zipfile.ZipFile) -> int:
-    """Refuse zip bombs from what the archive declares; return the sheets' XML size."""
-    total = 0
-    sheets = 0
-    for info in archive.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size >= XLSX_RATIO_MIN_BYTES and ratio > XLSX_MAX_RATIO:
-            raise _zip_bomb()
-        if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
-            sheets += info.file_size
-    if total > XLSX_MAX_UNCOMPRESSED:
-        raise _zip_bomb()
-    return sheets
-
-
-def _verify_members(archive: zipfile.ZipFile) -> None:
-    """Inflate every member against its declared size and checksum.
-
-    python-calamine trusts the sizes a zip declares; Python's zipfile stops at the
-    declared size and checks the CRC, so a member that lies about its size (a zip bomb
-    in disguise) is refused here before calamine opens it.
-    """
-    for info in archive.infolist():
-        with archive.open(info) as member:
-            while member.read(CHUNK_BYTES):
-                pass
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"“{name}”" for name in names)
 
 
 def _wrong_sheet(names: list[str], wanted: str | None) -> FileProblem:
-    listed = ", ".join(f"“{name}”" for name in names)
     if wanted:
         return file_problem(
             "wrong_sheet",
@@ -108,7 +82,7 @@ def _wrong_sheet(names: list[str], wanted: str | None) -> FileProblem:
                 "Choose one of them, or rename the sheet that holds the data."
             ),
             sheet=wanted,
-            sheets=listed,
+            sheets=_listed(names),
         )
     return file_problem(
         "wrong_sheet",
@@ -117,7 +91,20 @@ def _wrong_sheet(names: list[str], wanted: str | None) -> FileProblem:
             "sheets are: %(sheets)s). Put the data on the first sheet, with the headers "
             "of the template in the first row."
         ),
-        sheets=listed,
+        sheets=_listed(names),
+    )
+
+
+def _hidden_sheet(name: str) -> FileProblem:
+    return file_problem(
+        "hidden_sheet",
+        _(
+            "The only sheet with the template's column headers, “%(sheet)s”, is hidden, "
+            "and Collectif never reads a hidden sheet unless asked to. Unhide it in Excel "
+            "(right-click a sheet tab, then Unhide), save and upload the workbook again, "
+            "or choose that sheet by name."
+        ),
+        sheet=name,
     )
 
 
@@ -143,12 +130,15 @@ class _CalamineWorkbook(_Workbook):
         return list(self._book.sheet_names)
 
     def rows(self, name: str, progress: Progress | None) -> Iterator[Row]:
-        sheet = self._book.get_sheet_by_name(name)
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+        except Exception as exc:  # a sheet calamine cannot parse
+            raise not_a_workbook() from exc
         if progress is not None:
             progress(self._size)
         first_row = sheet.start[0] if sheet.start else 0
         for index, values in enumerate(sheet.iter_rows()):
-            yield first_row + index + 1, [_cell_text(value) for value in values]
+            yield _row(first_row + index + 1, values)
 
 
 class _OpenpyxlWorkbook(_Workbook):
@@ -171,20 +161,54 @@ class _OpenpyxlWorkbook(_Workbook):
         if progress is not None:
             progress(self._size)
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
+            yield _row(number, list(values))
 
 
-def _open(stream: IO[bytes]) -> _Workbook:
-    try:
-        archive = zipfile.ZipFile(stream)
-        sheet_bytes = _check_zip(archive)
-        _verify_members(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise not_a_workbook() from None
+def _open(stream: IO[bytes]) -> tuple[_Workbook, Contents]:
+    contents = check_workbook(stream)
     stream.seek(0)
-    if sheet_bytes <= CALAMINE_MAX_SHEET_BYTES:
-        return _CalamineWorkbook(stream)
-    return _OpenpyxlWorkbook(stream)
+    if contents.sheet_bytes <= CALAMINE_MAX_SHEET_BYTES:
+        return _CalamineWorkbook(stream), contents
+    return _OpenpyxlWorkbook(stream), contents
+
+
+def _candidates(names: list[str], contents: Contents, sheet: str | None) -> list[str]:
+    """The sheets to try, in order: the one asked for, or else the visible ones."""
+    if sheet:
+        return [sheet]
+    return [
+        name for name in names if not _is_hidden(contents, name) and not _is_chart(contents, name)
+    ]
+
+
+def _is_chart(contents: Contents, name: str) -> bool:
+    """A chart or dialog sheet: it holds no cells to read."""
+    found = contents.sheet(name)
+    return found is not None and found.part.startswith(("xl/chartsheets/", "xl/dialogsheets/"))
+
+
+def _is_hidden(contents: Contents, name: str) -> bool:
+    found = contents.sheet(name)
+    return found is not None and found.hidden
+
+
+def _check_cells(contents: Contents, name: str) -> None:
+    found = contents.sheet(name)
+    problem = contents.bad_cells.get(found.part) if found is not None else None
+    if problem is not None:
+        raise bad_cell(problem, sheet=name)
+
+
+def _hidden_match(
+    reader: _Workbook, names: list[str], *, contents: Contents, recognise: HeaderRecogniser | None
+) -> str | None:
+    """A hidden sheet that would have been read had it been visible."""
+    for name in names:
+        if _is_hidden(contents, name):
+            first = first_rows(reader.rows(name, None))
+            if first is not None and (recognise is None or recognise(first[0])):
+                return name
+    return None
 
 
 def read_xlsx(
@@ -194,24 +218,29 @@ def read_xlsx(
     progress: Progress | None,
     recognise_header: HeaderRecogniser | None,
 ) -> Table:
-    """The named sheet, or else the first whose first row `recognise_header` accepts (the
-    first non-empty sheet when the importer gives no recogniser)."""
-    reader = _open(stream)
+    """The named sheet, or else the first visible one whose first row `recognise_header`
+    accepts (the first visible non-empty sheet when the importer gives no recogniser)."""
+    reader, contents = _open(stream)
     names = reader.sheet_names()
     if sheet and sheet not in names:
         raise _wrong_sheet(names, sheet)
-    for name in [sheet] if sheet else names:
+    hidden = [name for name in names if _is_hidden(contents, name)]
+    filled = False
+    for name in _candidates(names, contents, sheet):
         first = first_rows(reader.rows(name, progress))
         if first is None:
             continue
+        filled = True
         headers, rest = first
         if sheet or recognise_header is None or recognise_header(headers):
+            _check_cells(contents, name)
             return Table(
                 headers=headers,
                 rows=with_data(non_empty(rest)),
                 format="xlsx",
                 sheet=name,
                 sheet_names=names,
+                hidden_sheets=hidden,
             )
     if sheet:
         raise file_problem(
@@ -219,4 +248,9 @@ def read_xlsx(
             _("The sheet “%(sheet)s” is empty. Fill it in and upload it again."),
             sheet=sheet,
         )
+    hidden_match = _hidden_match(reader, names, contents=contents, recognise=recognise_header)
+    if hidden_match is not None:
+        raise _hidden_sheet(hidden_match)
+    if not filled and not hidden:
+        raise empty_file()
     raise _wrong_sheet(names, None)

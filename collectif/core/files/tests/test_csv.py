@@ -49,7 +49,17 @@ def test_a_french_excel_csv_is_read_with_its_accents_and_row_numbers():
 
 @pytest.mark.parametrize(
     ("encoding", "bom"),
-    [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("cp1252", b""), ("utf-16", b"")],
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("cp1252", b""),
+        ("utf-16", b""),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-32", b""),
+        ("utf-32-le", b""),
+        ("utf-32-be", b""),
+    ],
 )
 def test_text_encodings_partners_use_are_detected(encoding, bom):
     text = "Code;Valeur;Unité\r\nyoung_people_served;12,5;Pourcentage élevé\r\n"
@@ -200,12 +210,12 @@ def test_the_size_limit_can_be_given_by_the_caller():
 @pytest.mark.parametrize(
     "content",
     [
-        "Code;Valeur\r\na;1\r\n".encode("utf-16-le"),
-        "Code;Valeur\r\na;1\r\n".encode("utf-32"),
+        "コード;値\r\n若者;12\r\n".encode("shift_jis") * 5,
+        "Code;Unité;Valeur\r\nécoles;élèves;12\r\n".encode("mac_roman"),
         bytes(range(256)) * 40,
         "Код;Значение\r\nмолодежь;12\r\n".encode("cp1251") * 5,
     ],
-    ids=["utf-16 without BOM", "utf-32", "binary", "cyrillic cp1251"],
+    ids=["shift-jis", "macroman", "binary", "cyrillic cp1251"],
 )
 def test_a_file_in_an_unknown_encoding_is_refused(content):
     problem = problem_of(content)
@@ -221,4 +231,47 @@ def test_an_old_excel_file_is_refused_with_what_to_do():
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused():
     assert problem_of(b"code,value\na,1\n", "report.xlsx").code == "not_xlsx"
-    assert problem_of(b"PK\x03\x04 not really a zip", "report.xlsx").code == "not_xlsx"
+    assert problem_of(b"PK\x03\x04 not really a zip", "report.xlsx").code == "truncated"
+
+
+# --- Files that would be misread: said in words, with the line --------------------------
+
+
+def test_a_header_and_rows_with_different_separators_are_refused_saying_which():
+    problem = problem_of(b"Code,Age,Value\r\na;6-11;3\r\nb;;4\r\n")
+    assert problem.code == "mixed_delimiters"
+    assert "The header row uses commas (,) but the data rows use semicolons (;)" in str(
+        problem.message
+    )
+    with translation.override("fr"):
+        assert "des virgules (,)" in str(problem.message)
+
+
+def test_a_comma_file_whose_text_holds_semicolons_is_read():
+    _headers, rows, _table = table_of(b"Code,Name,Value\r\na,x;y,3\r\nb,z;w,4\r\n")
+    assert rows == [(2, ["a", "x;y", "3"]), (3, ["b", "z;w", "4"])]
+
+
+def test_an_unclosed_quotation_mark_is_refused_naming_its_line():
+    problem = problem_of(b'Code,Value\r\na,1\r\nb,"2\r\nc,3\r\n')
+    assert problem.code == "unbalanced_quote"
+    assert "A quotation mark opened on line 3 is never closed" in str(problem.message)
+
+
+def test_a_cell_over_the_field_limit_is_refused_naming_its_line():
+    problem = problem_of(b"Code,Value\r\na,1\r\nb," + b"9" * 200_000 + b"\r\n")
+    assert problem.code == "cell_too_long"
+    assert "A cell on line 3 holds more than 131,072 characters" in str(problem.message)
+    with translation.override("fr"):
+        assert "131\u202f072" in str(problem.message) or "131\u00a0072" in str(problem.message)
+
+
+def test_nul_bytes_in_a_text_file_are_refused_as_such():
+    assert problem_of(b"Code,Value\r\na,1\x00\r\n").code == "nul_bytes"
+
+
+def test_a_file_half_utf8_half_cp1252_is_refused_as_mixed():
+    content = "Code;Unité\r\n".encode() + "a;été\r\n".encode("cp1252")
+    problem = problem_of(content)
+    assert problem.code == "mixed_encoding"
+    assert "Part of the file is saved as UTF-8" in str(problem.message)

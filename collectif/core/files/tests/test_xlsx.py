@@ -3,9 +3,12 @@ hostile ones (zip bombs, built here) refused before they are opened."""
 
 import io
 
+import openpyxl
 import pytest
+from django.utils import translation
 
 from collectif.core.files import FileProblem, header_role, read_table, xlsx
+from collectif.core.files.tests.corpus import patch
 from collectif.core.files.tests.workbooks import with_cached_values, xlsx_bytes, zip_bomb
 
 
@@ -111,4 +114,69 @@ def test_a_zip_bomb_is_refused_before_it_is_opened():
 
 def test_a_zip_bomb_that_lies_about_its_size_is_refused_too():
     content = zip_bomb(declared_size=2000)
-    assert problem_of(content, "data.xlsx").code == "not_xlsx"
+    assert problem_of(content, "data.xlsx").code == "damaged"
+
+
+# --- What libraries would read as blank, and hidden sheets ---------------------------------
+
+
+def with_cell(content: bytes, cell: bytes) -> bytes:
+    return patch(
+        content,
+        {
+            "xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+                b"</sheetData>", b'<row r="7">' + cell + b"</row></sheetData>"
+            )
+        },
+    )
+
+
+@pytest.mark.parametrize("streaming", [False, True], ids=["calamine", "openpyxl"])
+def test_an_excel_error_is_refused_naming_the_cell_and_the_sheet(monkeypatch, streaming):
+    if streaming:
+        monkeypatch.setattr(xlsx, "CALAMINE_MAX_SHEET_BYTES", 0)
+    content = with_cell(
+        xlsx_bytes([["Code", "Value"], ["a", 1]]), b'<c r="D7" t="e"><v>#DIV/0!</v></c>'
+    )
+    problem = problem_of(content, "data.xlsx")
+    assert problem.code == "excel_error"
+    assert "Cell D7 of the sheet “Data” shows the Excel error #DIV/0!" in str(problem.message)
+    with translation.override("fr"):
+        assert "La cellule D7 de la feuille «\u202fData\u202f»" in str(problem.message)
+
+
+def test_a_formula_without_a_saved_result_is_refused_naming_the_cell():
+    content = with_cell(xlsx_bytes([["Code", "Value"], ["a", 1]]), b'<c r="B7"><f>B2*2</f></c>')
+    problem = problem_of(content, "data.xlsx")
+    assert problem.code == "formula_not_saved"
+    assert "Cell B7 of the sheet “Data”" in str(problem.message)
+
+
+def test_a_formula_whose_saved_result_is_an_empty_text_is_read_as_blank():
+    content = with_cell(
+        xlsx_bytes([["Code", "Value"], ["a", 1]]),
+        b'<c r="A7"><v>7</v></c><c r="B7" t="str"><f>IF(A7="","",A7)</f><v></v></c>',
+    )
+    _headers, rows, _table = table_of(content, "data.xlsx")
+    assert rows == [(2, ["a", "1"]), (7, ["7", ""])]
+
+
+def test_a_hidden_sheet_is_read_only_when_named_and_the_table_says_so():
+    book = openpyxl.Workbook()
+    old = book.worksheets[0]
+    old.title = "Old"
+    old.append(["Code", "Value"])
+    old.append(["a", 999])
+    old.sheet_state = "hidden"
+    data = book.create_sheet("Data")
+    data.append(["Code", "Value"])
+    data.append(["a", 1])
+    book.active = 1
+    out = io.BytesIO()
+    book.save(out)
+    _headers, rows, table = table_of(
+        out.getvalue(), "data.xlsx", recognise_header=has_a_value_column
+    )
+    assert (table.sheet, table.hidden_sheets, rows) == ("Data", ["Old"], [(2, ["a", "1"])])
+    _headers, rows, table = table_of(out.getvalue(), "data.xlsx", sheet="Old")
+    assert (table.sheet, table.hidden_sheets, rows) == ("Old", ["Old"], [(2, ["a", "999"])])
