@@ -25,19 +25,60 @@ partners of the four periods before it have reported is *provisional*: it is sho
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from typing import Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from collectif.measurement.domain.disclosure import figure_reason
+from collectif.measurement.domain.disclosure import (
+    CellFacts,
+    Key,
+    Reason,
+    primary_rule,
+    protect,
+    too_small,
+)
 from collectif.measurement.models import Baseline, Indicator, Period, Rollup, Target
 
 RollupKey = tuple[int, int, str, str]  # indicator, period, region, member
 Rollups = dict[RollupKey, Rollup]
+
+
+class StoredCell(Protocol):
+    """What a figure is read from: a rollup row, or the same columns read as plain values
+    (`CellRow`) when a whole slice is read only to decide what the public may see."""
+
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def weighted_total(self) -> Decimal: ...
+    @property
+    def weight(self) -> Decimal: ...
+    @property
+    def latest(self) -> Decimal | None: ...
+    @property
+    def organisations(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CellRow:
+    total: Decimal
+    count: int
+    weighted_total: Decimal
+    weight: Decimal
+    latest: Decimal | None
+    organisations: int
+
+
+CELL_COLUMNS = tuple(column.name for column in fields(CellRow))
+# The cells the public may not see, with the reason (readers who see everything get None).
+Hidden = dict[RollupKey, Reason]
 
 # Which period kinds make up an indicator's series, by its reporting frequency.
 FREQUENCY_KINDS: dict[str, set[str]] = {
@@ -120,7 +161,7 @@ class ScorecardRow:
         return Status.TAGS[self.status]
 
 
-def cell_value(rollup: Rollup | None, indicator: Indicator) -> Decimal | None:
+def cell_value(rollup: StoredCell | None, indicator: Indicator) -> Decimal | None:
     """The value of a stored cell, according to how the indicator combines."""
     if rollup is None or rollup.count == 0:
         return None
@@ -145,6 +186,13 @@ def computed_value(
         return None
 
 
+def rounded(value: Decimal, indicator: Indicator) -> Decimal:
+    """A figure to the indicator's decimals, as the pages print it (half to even, like
+    Babel): a ratio or a mean would otherwise carry some twenty-six digits of noise."""
+    step = Decimal(1).scaleb(-indicator.decimals)
+    return value.quantize(step, rounding=ROUND_HALF_EVEN, context=Context(prec=60))
+
+
 def input_ids(indicators: Iterable[Indicator]) -> set[int]:
     """The indicators whose rollups these indicators are read from."""
     ids: set[int] = set()
@@ -165,34 +213,89 @@ class Cell:
     member: str = ""
 
 
-def figure_for(indicator: Indicator, cell: Cell, rollups: Rollups, *, suppress: bool) -> Figure:
-    """The indicator's figure in one cell, from rollups already read (no query)."""
+def _mass(rollup: StoredCell, indicator: Indicator) -> Decimal | None:
+    """The part of a stored cell that adds up across cells (see `disclosure.CellFacts`)."""
+    aggregation = indicator.aggregation
+    if aggregation == Indicator.Aggregation.WEIGHTED_MEAN:
+        return rollup.weighted_total
+    if aggregation == Indicator.Aggregation.LATEST:
+        return None
+    return rollup.total
+
+
+def hidden_cells(
+    rollups: Mapping[RollupKey, StoredCell], indicators: Mapping[int, Indicator]
+) -> Hidden:
+    """Every stored cell the public may not see, primary and complementary, with its reason.
+
+    `rollups` must hold whole slices (every region and member of each indicator ×
+    period read), so that every channel hides the same cells; no query.
+    """
+    rules = {pk: primary_rule(indicator) for pk, indicator in indicators.items()}
+    slices: dict[tuple[int, int], dict[Key, CellFacts]] = defaultdict(dict)
+    for (indicator_id, period_id, region, member), rollup in rollups.items():
+        indicator = indicators.get(indicator_id)
+        value = cell_value(rollup, indicator) if indicator else None
+        if indicator is None or value is None:
+            continue
+        slices[(indicator_id, period_id)][(region, member)] = CellFacts(
+            mass=_mass(rollup, indicator),
+            organisations=rollup.organisations,
+            reason=rules[indicator_id](value, rollup.organisations),
+        )
+    hidden: Hidden = {}
+    smalls = {pk: too_small(indicator) for pk, indicator in indicators.items()}
+    for (indicator_id, period_id), cells in slices.items():
+        for (region, member), reason in protect(cells, smalls[indicator_id]).items():
+            hidden[(indicator_id, period_id, region, member)] = reason
+    return hidden
+
+
+def input_indicators(indicators: Iterable[Indicator]) -> dict[int, Indicator]:
+    """The indicators whose rollups these indicators are read from, by id (no query when
+    computed indicators come with their numerator and denominator)."""
+    result: dict[int, Indicator] = {}
+    for indicator in indicators:
+        parts = (indicator.numerator, indicator.denominator) if indicator.is_computed else ()
+        for part in parts or (indicator,):
+            if part is not None:
+                result[part.pk] = part
+    return result
+
+
+def figure_for(
+    indicator: Indicator, cell: Cell, rollups: Rollups, *, hidden: Hidden | None
+) -> Figure:
+    """The indicator's figure in one cell, from rollups already read (no query).
+
+    `hidden` is what `hidden_cells` found in the same rollups, or None for readers who
+    see everything. A computed figure is hidden when either of its inputs is: the ratio
+    and one input would give away the other.
+    """
     period, region, member = cell.period, cell.region, cell.member
     if indicator.is_computed:
-        numerator = rollups.get((indicator.numerator_id or 0, period.pk, region, member))
-        denominator = rollups.get((indicator.denominator_id or 0, period.pk, region, member))
-        inputs = [
-            (part, cell_value(row, part) if part else None)
-            for part, row in (
-                (indicator.numerator, numerator),
-                (indicator.denominator, denominator),
-            )
+        keys = [
+            (part_id or 0, period.pk, region, member)
+            for part_id in (indicator.numerator_id, indicator.denominator_id)
         ]
-        value = computed_value(indicator, inputs[0][1], inputs[1][1])
+        numerator, denominator = (rollups.get(key) for key in keys)
+        value = computed_value(
+            indicator,
+            cell_value(numerator, indicator.numerator) if indicator.numerator else None,
+            cell_value(denominator, indicator.denominator) if indicator.denominator else None,
+        )
         organisations = min(
             numerator.organisations if numerator else 0,
             denominator.organisations if denominator else 0,
         )
     else:
-        rollup = rollups.get((indicator.pk, period.pk, region, member))
+        keys = [(indicator.pk, period.pk, region, member)]
+        rollup = rollups.get(keys[0])
         value = cell_value(rollup, indicator)
         organisations = rollup.organisations if rollup else 0
-        inputs = []
-    reason = (
-        figure_reason(indicator, value=value, organisations=organisations, inputs=inputs)
-        if suppress
-        else ""
-    )
+    reason: Reason = ""
+    if hidden is not None and value is not None:
+        reason = next((hidden[key] for key in keys if key in hidden), "")
     return Figure(
         period=period,
         region=region,
@@ -224,11 +327,11 @@ def series_periods(indicator: Indicator, rollups: Rollups) -> list[Period]:
 
 
 def series_from(
-    indicator: Indicator, rollups: Rollups, *, region: str, member: str, suppress: bool
+    indicator: Indicator, rollups: Rollups, *, region: str, member: str, hidden: Hidden | None
 ) -> list[Figure]:
     """The indicator's figures period by period, oldest first; periods without a value left out."""
     figures = [
-        figure_for(indicator, Cell(period, region, member), rollups, suppress=suppress)
+        figure_for(indicator, Cell(period, region, member), rollups, hidden=hidden)
         for period in series_periods(indicator, rollups)
     ]
     return [f for f in figures if f.value is not None]

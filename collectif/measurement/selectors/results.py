@@ -8,7 +8,8 @@ submissions, which stay small.)
 What the rows mean (a cell's value, computed ratios, status against the plan, which
 cells the public may not see) is decided in `domain.results` and `domain.disclosure`,
 so the pages, the CSV, the API and the charts agree; this module only chooses what to
-read, in a number of queries that does not grow with the data.
+read, in a number of queries that does not grow with the data (for the public, whole
+slices in the same one query: whether a cell may be shown depends on its neighbours).
 """
 
 from collections import defaultdict
@@ -32,6 +33,7 @@ from collectif.measurement.domain.results import (
     FREQUENCY_KINDS,
     Cell,
     Figure,
+    Hidden,
     PlanTargets,
     Rollups,
     ScorecardRow,
@@ -57,6 +59,7 @@ from collectif.measurement.models import (
     Target,
     Value,
 )
+from collectif.measurement.selectors.disclosure import public_readings
 
 REMINDER_JOB = "measurement.completeness_reminders"
 
@@ -76,6 +79,26 @@ def _rollups(
     if period_ids is not None:
         queryset = queryset.filter(period_id__in=set(period_ids))
     return {(r.indicator_id, r.period_id, r.region, r.member): r for r in queryset}
+
+
+def _readings(
+    indicators: list[Indicator],
+    *,
+    suppress: bool,
+    regions: Iterable[str],
+    members: Iterable[str],
+    period_ids: Iterable[int] | None = None,
+) -> tuple[Rollups, Hidden | None]:
+    """The rollups behind these cells and, for the public, the cells it may not see.
+
+    Staff read only the cells asked for; the public's one query takes whole slices, so
+    that every channel hides the same cells (decision 0022).
+    """
+    if suppress:
+        cells = {(region, member) for region in regions for member in members}
+        return public_readings(indicators, cells=cells, period_ids=period_ids)
+    ids = input_ids(indicators)
+    return _rollups(ids, regions=regions, members=members, period_ids=period_ids), None
 
 
 # ---- Indicators and their standing ----------------------------------------------------
@@ -124,13 +147,13 @@ def scorecard(*, published_only: bool, suppress: bool = False) -> list[Scorecard
     """Every indicator's Canada-wide standing; four queries whatever the data volume."""
     indicators = list(indicators_for(published_only=published_only))
     ids = [i.pk for i in indicators]
-    rollups = _rollups(input_ids(indicators), regions=[CANADA], members=[""])
+    rollups, hidden = _readings(indicators, suppress=suppress, regions=[CANADA], members=[""])
     baselines = _baselines(ids)
     targets = _targets_by_indicator(ids)
     return [
         scorecard_row(
             indicator,
-            series_from(indicator, rollups, region=CANADA, member="", suppress=suppress),
+            series_from(indicator, rollups, region=CANADA, member="", hidden=hidden),
             baseline=baselines.get(indicator.pk),
             targets=targets[indicator.pk],
         )
@@ -142,9 +165,9 @@ def indicator_overview(
     indicator: Indicator, *, suppress: bool = False
 ) -> tuple[ScorecardRow, PlanTargets]:
     """One indicator's scorecard row, and every target of both plans for its chart."""
-    rollups = _rollups(input_ids([indicator]), regions=[CANADA], members=[""])
+    rollups, hidden = _readings([indicator], suppress=suppress, regions=[CANADA], members=[""])
     targets = _targets_by_indicator([indicator.pk])[indicator.pk]
-    series = series_from(indicator, rollups, region=CANADA, member="", suppress=suppress)
+    series = series_from(indicator, rollups, region=CANADA, member="", hidden=hidden)
     row = scorecard_row(
         indicator, series, baseline=_baselines([indicator.pk]).get(indicator.pk), targets=targets
     )
@@ -155,8 +178,8 @@ def indicator_series(
     indicator: Indicator, *, region: str = CANADA, member: str = "", suppress: bool = False
 ) -> list[Figure]:
     """The indicator's values period by period, oldest first (one query)."""
-    rollups = _rollups(input_ids([indicator]), regions=[region], members=[member])
-    return series_from(indicator, rollups, region=region, member=member, suppress=suppress)
+    rollups, hidden = _readings([indicator], suppress=suppress, regions=[region], members=[member])
+    return series_from(indicator, rollups, region=region, member=member, hidden=hidden)
 
 
 def breakdown_by_province(
@@ -164,15 +187,15 @@ def breakdown_by_province(
 ) -> list[tuple[Province, Figure]]:
     """Each province and territory's figure for one period (those without data included)."""
     provinces = list(Province.objects.all())
-    rollups = _rollups(
-        input_ids([indicator]),
+    rollups, hidden = _readings(
+        [indicator],
+        suppress=suppress,
         regions=[p.code for p in provinces],
         members=[""],
         period_ids=[period.pk],
     )
     return [
-        (p, figure_for(indicator, Cell(period, p.code), rollups, suppress=suppress))
-        for p in provinces
+        (p, figure_for(indicator, Cell(period, p.code), rollups, hidden=hidden)) for p in provinces
     ]
 
 
@@ -187,11 +210,15 @@ def breakdown_by_dimension(
     """Each member's figure for one period; `dimension` comes with its members loaded."""
     members = list(dimension.members.all())
     keys = {m.pk: make_key({dimension.code: m.code}) for m in members}
-    rollups = _rollups(
-        input_ids([indicator]), regions=[region], members=keys.values(), period_ids=[period.pk]
+    rollups, hidden = _readings(
+        [indicator],
+        suppress=suppress,
+        regions=[region],
+        members=keys.values(),
+        period_ids=[period.pk],
     )
     return [
-        (m, figure_for(indicator, Cell(period, region, keys[m.pk]), rollups, suppress=suppress))
+        (m, figure_for(indicator, Cell(period, region, keys[m.pk]), rollups, hidden=hidden))
         for m in members
     ]
 
@@ -218,14 +245,14 @@ def aggregate(
     suppress: bool = False,
 ) -> list[Figure]:
     """Figures for every period of the indicator's series × region × member (one query)."""
-    rollups = _rollups(input_ids([indicator]), regions=regions, members=members)
+    rollups, hidden = _readings([indicator], suppress=suppress, regions=regions, members=members)
     periods = [
         p
         for p in series_periods(indicator, rollups)
         if (start is None or p.start >= start) and (end is None or p.end <= end)
     ]
     return [
-        figure_for(indicator, Cell(period, region, member), rollups, suppress=suppress)
+        figure_for(indicator, Cell(period, region, member), rollups, hidden=hidden)
         for period in periods
         for region in regions
         for member in members
@@ -246,15 +273,20 @@ class PartnerContribution:
     value: Decimal
     movement: Decimal | None
     share: Decimal | None
-    organisations: int
+    organisations: int | None
+    reason: str | Promise = ""  # why the movement's figure is hidden from this reader
 
 
-def partner_contribution(organisation: Organisation) -> list[PartnerContribution]:
+def partner_contribution(
+    organisation: Organisation, *, suppress: bool = False
+) -> list[PartnerContribution]:
     """What an organisation reported (approved values) and its share of the movement's totals.
 
     Its Canada-wide contribution follows the rollup rules (its total, else the sum of its
     province parts), read by the same function the rollup engine adds up with. Three
-    queries, whatever the number of values.
+    queries, whatever the number of values. With `suppress` (all but staff), a movement
+    figure the public may not see is hidden with its share and count: a partner who
+    knows its own part would otherwise learn the others'.
     """
     rows = approved_values().filter(organisation=organisation)
     grouped: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
@@ -265,8 +297,9 @@ def partner_contribution(organisation: Organisation) -> list[PartnerContribution
     if not grouped:
         return []
     indicators = Indicator.objects.in_bulk({k[0] for k in grouped})
-    rollups = _rollups(
-        {k[0] for k in grouped},
+    rollups, hidden = _readings(
+        list(indicators.values()),
+        suppress=suppress,
         regions=[CANADA],
         members=[""],
         period_ids={k[1] for k in grouped},
@@ -279,15 +312,17 @@ def partner_contribution(organisation: Organisation) -> list[PartnerContribution
         if own is None or rollup is None:
             continue
         indicator = indicators[indicator_id]
-        movement = cell_value(rollup, indicator)
+        reason = (hidden or {}).get((indicator_id, period_id, CANADA, ""), "")
+        movement = None if reason else cell_value(rollup, indicator)
         result.append(
             PartnerContribution(
                 indicator=indicator,
                 period=rollup.period,
                 value=own,
                 movement=movement,
-                share=partner_share(indicator, own, movement),
-                organisations=rollup.organisations,
+                share=partner_share(indicator, own, movement) if movement is not None else None,
+                organisations=None if reason else rollup.organisations,
+                reason=reason,
             )
         )
     result.sort(key=lambda c: (-c.period.start.toordinal(), c.indicator.position, c.indicator.code))

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -388,3 +389,91 @@ def test_a_steward_cannot_send_reminders(published: Indicator) -> None:
             actor=steward_of(OrganisationFactory.create()), period=period
         )
     assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_report_card_csv_prints_figures_with_the_indicators_decimals(client: Client) -> None:
+    lasting = IndicatorFactory.create(code="lasting", is_published=False)
+    matches = IndicatorFactory.create(code="matches", is_published=False)
+    IndicatorFactory.create(
+        code="share_lasting",
+        unit=Indicator.Unit.PERCENT,
+        source=Indicator.Source.COMPUTED,
+        numerator=lasting,
+        denominator=matches,
+        factor=Decimal(100),
+        decimals=1,
+    )
+    dataset = DatasetFactory.create(indicators=[lasting, matches])
+    period = PeriodFactory.create(code="2024Q1")
+    for part, whole in ((10, 30), (10, 30), (10, 30)):
+        approve(
+            OrganisationFactory.create(),
+            dataset,
+            period,
+            {(lasting, ""): part, (matches, ""): whole},
+        )
+
+    english = client.get(_url("report_card_csv")).content.decode()
+    french = client.get(_url("report_card_csv", "fr")).content.decode()
+
+    assert "share_lasting,Young people served" in english.replace("\ufeff", "")
+    line = next(line for line in english.splitlines() if "share_lasting" in line)
+    assert ",2024Q1,33.3,3," in line  # 30 of 90, not 33.33333333333333333333333333
+    assert ";2024Q1;33,3;3;" in next(x for x in french.splitlines() if "share_lasting" in x)
+
+
+@pytest.mark.django_db
+def test_a_hidden_figure_hides_its_partner_count_on_members_pages(client: Client) -> None:
+    few = IndicatorFactory.create(code="few", name_en="Volunteer inquiries")
+    movement([few], ["2024Q4"], 2, 50)
+    client.force_login(steward_of(OrganisationFactory.create()))
+
+    scorecard = client.get(_url("scorecard")).content.decode()
+    detail = client.get(_url("indicator_detail", code="few")).content.decode()
+
+    assert "fewer than 3 organisations" in scorecard and "2 partners" not in scorecard
+    assert "fewer than 3 organisations" in detail and "2 partner organisations" not in detail
+
+
+@pytest.mark.django_db
+def test_a_partner_does_not_learn_the_other_partners_figure_from_the_movements(
+    client: Client,
+) -> None:
+    served = IndicatorFactory.create(code="served", name_en="Young people served")
+    orgs, _dataset, _periods = movement([served], ["2024Q1"], 2, 1234)
+    client.force_login(steward_of(orgs[0]))
+
+    page = client.get(_url("partner_results", slug=orgs[0].slug)).content.decode()
+
+    assert "1,234" in page and "2,468" not in page and "50.0%" not in page
+    assert "fewer than 3 organisations" in page
+    client.force_login(backbone_staff())
+    staff = client.get(_url("partner_results", slug=orgs[0].slug)).content.decode()
+    assert "2,468" in staff and "50.0%" in staff
+
+
+@pytest.mark.django_db
+def test_members_pages_cost_the_same_queries_whatever_the_data_volume(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """Complementary suppression reads whole slices in the same one query: no per-cell reads."""
+    served = IndicatorFactory.create(code="served", dimensions=["age", "province"])
+    dataset = DatasetFactory.create(indicators=[served])
+    periods = [PeriodFactory.create(code=code) for code in QUARTERS]
+    client.force_login(steward_of(OrganisationFactory.create()))
+    pages = (_url("scorecard"), _url("indicator_detail", code="served"), _url("report_card"))
+    api = "/api/v1/results/aggregate?indicator=served&dimension=age"
+
+    def add_partners(provinces: list[str]) -> None:
+        for province in provinces:
+            organisation = OrganisationFactory.create(head_office_province_id=province)
+            for period in periods:
+                values = {(served, ""): 40, (served, "age:12-17"): 25, (served, "age:6-11"): 15}
+                approve(organisation, dataset, period, values)
+
+    add_partners(["ON", "ON", "ON", "QC"])
+    small = [_queries(client, url, django_assert_max_num_queries, 15) for url in (*pages, api)]
+    add_partners(["ON", "QC", "NS", "BC"] * 5)
+    large = [_queries(client, url, django_assert_max_num_queries, 15) for url in (*pages, api)]
+    assert small == large

@@ -10,6 +10,7 @@ small cells hidden, exactly as the API and the report card's CSV do.
 import csv
 import tempfile
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +38,7 @@ from collectif.measurement.domain.disclosure import (
     suppress_count_below,
     suppress_organisations_below,
 )
-from collectif.measurement.domain.results import ScorecardRow
+from collectif.measurement.domain.results import ScorecardRow, rounded
 from collectif.measurement.files import exports
 from collectif.measurement.forms.results import CompletenessFilterForm, StoryForm
 from collectif.measurement.models import Dataset, Indicator, Period
@@ -184,7 +185,9 @@ def partner_results(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if not request.user.has_perm("measurement.view_partner_results", organisation):
         raise PermissionDenied
-    contributions = results.partner_contribution(organisation)
+    contributions = results.partner_contribution(
+        organisation, suppress=not _sees_everything(request)
+    )
     page = Paginator(contributions, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -282,18 +285,23 @@ def report_card(request: HttpRequest) -> HttpResponse:
 
 
 def _report_card_line(row: ScorecardRow) -> list[str | int]:
-    """One indicator's line: text neutralised for spreadsheets, numbers left as numbers."""
+    """One indicator's line: text neutralised for spreadsheets, numbers left as numbers,
+    rounded to the indicator's decimals as on the page."""
     indicator, latest = row.indicator, row.latest
     shown = latest.shown if latest else None
+
+    def number(value: Decimal | None) -> str:
+        return "" if value is None else csv_number(rounded(value, indicator))
+
     return [
         neutralise(indicator.code),
         neutralise(indicator.name),
         neutralise(latest.period.code) if latest else "",
-        csv_number(shown) if shown is not None else "",
+        number(shown),
         latest.organisations if latest and not latest.suppressed else "",
         neutralise(str(latest.reason)) if latest and latest.suppressed else "",
-        csv_number(row.baseline.value) if row.baseline else "",
-        csv_number(row.target.value) if row.target else "",
+        number(row.baseline.value if row.baseline else None),
+        number(row.target.value if row.target else None),
         neutralise(str(row.status_label)),
     ]
 
