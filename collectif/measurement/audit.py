@@ -15,6 +15,10 @@ class MeasurementAction(AuditAction):
         "measurement.submission_import",
         _("%(actor)s imported a file into %(object)s"),
     )
+    SUBMISSION_RESTORE = (
+        "measurement.submission_restore",
+        _("%(actor)s restored earlier values of %(object)s"),
+    )
     SUBMISSION_SUBMIT = (
         "measurement.submission_submit",
         _("%(actor)s sent %(object)s for approval"),

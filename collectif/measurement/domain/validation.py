@@ -9,7 +9,7 @@ cells is `files/rows.py`'s part.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,13 @@ TOLERANCE = Decimal("0.5")
 # What Value.value can hold (max_digits=20, decimal_places=6).
 MAX_DECIMALS = 6
 MAX_MAGNITUDE = Decimal(10) ** 14
+# The largest value that can be right for each unit; counts and dollars are bounded by
+# what Value.value stores (a percentage's own range is checked as "percent_range").
+LARGEST: dict[str, Decimal] = {Indicator.Unit.PERCENT: Decimal(100)}
+# Numbers from this size on are shown as "1.23 × 10^29": a person cannot read 30 digits,
+# and the number formatter cannot hold more than 28.
+SCIENTIFIC_FROM = Decimal(10) ** 15
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +56,33 @@ def cell_column(indicator_code: str, breakdown: str) -> str:
     return f"{indicator_code}/{breakdown}"
 
 
-def _number(value: Decimal) -> str:
-    """The value as typed, in the active language, without rounding its decimals away."""
+def number_text(value: Decimal) -> str:
+    """The value as typed, in the active language, without rounding its decimals away.
+
+    Any Decimal is shown, never raised on: "NaN" and "∞" as such, huge or tiny numbers
+    as a power of ten (a 30-digit number or 1e308 from a workbook or the API).
+    """
+    if value.is_nan():
+        return "NaN"
+    if value.is_infinite():
+        return "−∞" if value < 0 else "∞"
+    if value and (abs(value) >= SCIENTIFIC_FROM or abs(value) < Decimal(10) ** -MAX_DECIMALS):
+        power = value.adjusted()
+        with localcontext(prec=6):
+            mantissa = value.scaleb(-power).normalize()
+        exponent = mantissa.as_tuple().exponent
+        decimals = min(max(-exponent, 0), 4) if isinstance(exponent, int) else 0
+        power_text = str(power).translate(_SUPERSCRIPTS)
+        return f"{format_number(mantissa, decimals=decimals)} × 10{power_text}"
     exponent = value.normalize().as_tuple().exponent
     decimals = min(max(-exponent, 0), MAX_DECIMALS) if isinstance(exponent, int) else 0
-    return format_number(value, decimals=decimals)
+    with localcontext(prec=60):
+        return format_number(value, decimals=decimals)
+
+
+def largest(indicator: Indicator) -> Decimal:
+    """The largest value that can be right for the indicator's unit."""
+    return LARGEST.get(indicator.unit, MAX_MAGNITUDE - 1)
 
 
 # --- Ranges -----------------------------------------------------------------------------
@@ -61,6 +90,8 @@ def _number(value: Decimal) -> str:
 
 def _range_code(indicator: Indicator, value: Decimal) -> str | None:
     """Which range a value breaks, if any (checked for every cell, so kept cheap)."""
+    if not value.is_finite():
+        return "not_finite"
     if abs(value) >= MAX_MAGNITUDE:
         return "too_large"
     whole = value == value.to_integral()
@@ -82,9 +113,23 @@ def range_problem(indicator: Indicator, value: Decimal) -> tuple[str, str] | Non
     code = _range_code(indicator, value)
     if code is None:
         return None
-    params = {"indicator": indicator.name, "value": _number(value), "decimals": MAX_DECIMALS}
-    if code == "too_large":
-        message = _("%(indicator)s: %(value)s is too large to be right.")
+    params = {
+        "indicator": indicator.name,
+        "value": number_text(value),
+        "decimals": MAX_DECIMALS,
+        "largest": number_text(largest(indicator)),
+    }
+    if code == "not_finite":
+        message = _(
+            "%(indicator)s: “%(value)s” is not a number that can be stored. Write digits "
+            "only, or leave the cell empty if you do not report it."
+        )
+    elif code == "too_large":
+        message = _(
+            "%(indicator)s: %(value)s is too large to be right: the largest value this "
+            "indicator accepts is %(largest)s. Check for extra digits or a misplaced "
+            "decimal mark."
+        )
     elif code == "too_precise":
         message = _("%(indicator)s: %(value)s has more than %(decimals)s decimals. Round it.")
     elif code == "negative" and indicator.unit == Indicator.Unit.COUNT:
@@ -176,8 +221,8 @@ def _consistency(
                 % {
                     "indicator": indicator.name,
                     "dimension": dimension.name.lower(),
-                    "parts": _number(added),
-                    "total": _number(total.value),
+                    "parts": number_text(added),
+                    "total": number_text(total.value),
                 },
                 row=total.row,
                 column=cell_column(indicator.code, ""),
@@ -207,9 +252,9 @@ def _rule_problems(
                     % {
                         "rule": rule.message,
                         "left": rule.left.name,
-                        "left_value": _number(left.value),
+                        "left_value": number_text(left.value),
                         "right": rule.right.name,
-                        "right_value": _number(right.value),
+                        "right_value": number_text(right.value),
                     },
                     row=left.row,
                     column=cell_column(rule.left.code, breakdown),
@@ -237,13 +282,18 @@ def validate_cells(
     indicators = _dataset_indicators(dataset)
     problems: list[Problem] = []
     by_indicator: dict[str, dict[str, CellValue]] = defaultdict(dict)
+    # The cells within range: only they are added up and compared (a NaN, an infinity
+    # or a 30-digit number would make the arithmetic itself fail).
+    sound: dict[str, dict[str, CellValue]] = defaultdict(dict)
     for cell in cells:
         indicator = indicators.get(cell.indicator_code)
         if indicator is None:
             continue
         by_indicator[cell.indicator_code][cell.breakdown] = cell
         found = range_problem(indicator, cell.value)
-        if found is not None:
+        if found is None:
+            sound[cell.indicator_code][cell.breakdown] = cell
+        else:
             code, message = found
             problems.append(
                 Problem(
@@ -270,12 +320,12 @@ def validate_cells(
                         )
                     )
     member_keys: dict[int, list[str]] = {}
-    for code, values in by_indicator.items():
+    for code, values in sound.items():
         problems.extend(_consistency(indicators[code], values, member_keys))
     rules = ValidationRule.objects.filter(
-        is_active=True, left__code__in=by_indicator, right__code__in=by_indicator
+        is_active=True, left__code__in=sound, right__code__in=sound
     ).select_related("left", "right")
-    problems.extend(_rule_problems(rules, by_indicator))
+    problems.extend(_rule_problems(rules, sound))
     return problems
 
 

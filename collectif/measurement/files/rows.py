@@ -13,12 +13,17 @@ from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from collectif.core.files import Table, normalise_header, parse_number
+from collectif.core.formatting import format_number
 from collectif.measurement.domain.breakdowns import make_key
 from collectif.measurement.domain.validation import CellValue, Problem, range_problem
 from collectif.measurement.files.columns import column_role
 from collectif.measurement.models import Dataset, Dimension, DimensionMember, Indicator
+
+# How many unknown columns a warning names before saying "and N more".
+SHOWN_COLUMNS = 5
 
 
 def _labels(obj: Any, code: str) -> tuple[str, str, str]:
@@ -83,6 +88,9 @@ class _Columns:
     name: int | None = None
     value: int | None = None
     dimensions: list[tuple[int, Dimension]] = field(default_factory=list)
+    # Columns the template does not know (nor a breakdown): reported if they hold anything.
+    unknown: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _column_letter(index: int) -> str:
@@ -94,22 +102,70 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def _column_name(headers: list[str], index: int) -> str:
+    """A column as a person finds it in a spreadsheet: its letter and its header."""
+    header = headers[index] if index < len(headers) else ""
+    if not header:
+        return _column_letter(index)
+    return _("%(letter)s (“%(header)s”)") % {
+        "letter": _column_letter(index),
+        "header": header[:60],
+    }
+
+
+def _duplicate(headers: list[str], first: int, *, second: int, what: str) -> Problem:
+    return Problem(
+        message=_(
+            "Columns %(first)s and %(second)s both give %(what)s, so the file does not say "
+            "which one to read. Keep one of the two columns and delete the other."
+        )
+        % {
+            "first": _column_name(headers, first),
+            "second": _column_name(headers, second),
+            "what": what,
+        },
+        row=1,
+        column=headers[second] or _column_letter(second),
+        code="duplicate_column",
+    )
+
+
+_ROLE_WHAT = {
+    "indicator_code": lambda: _("the indicator code"),
+    "indicator_name": lambda: _("the indicator name"),
+    "value": lambda: _("the value"),
+}
+
+
 def _map_columns(headers: list[str], catalogue: _Catalogue) -> _Columns:
+    """Each header's role; two columns with one role are an error, never a silent pick."""
     columns = _Columns()
-    seen_dimensions: set[int] = set()
+    roles: dict[str, int] = {}
+    dimension_columns: dict[int, int] = {}
     for index, header in enumerate(headers):
         role = column_role(header)
-        if role == "indicator_code" and columns.code is None:
-            columns.code = index
-        elif role == "indicator_name" and columns.name is None:
-            columns.name = index
-        elif role == "value" and columns.value is None:
-            columns.value = index
+        if role in _ROLE_WHAT:
+            if role in roles:
+                columns.problems.append(
+                    _duplicate(headers, roles[role], second=index, what=_ROLE_WHAT[role]())
+                )
+            else:
+                roles[role] = index
         elif role is None:
             dimension = catalogue.dimensions.get(normalise_header(header))
-            if dimension is not None and dimension.pk not in seen_dimensions:
-                seen_dimensions.add(dimension.pk)
+            if dimension is None:
+                columns.unknown.append(index)
+            elif dimension.pk in dimension_columns:
+                what = _("the breakdown “%(dimension)s”") % {"dimension": dimension.name}
+                columns.problems.append(
+                    _duplicate(headers, dimension_columns[dimension.pk], second=index, what=what)
+                )
+            else:
+                dimension_columns[dimension.pk] = index
                 columns.dimensions.append((index, dimension))
+    columns.code = roles.get("indicator_code")
+    columns.name = roles.get("indicator_name")
+    columns.value = roles.get("value")
     return columns
 
 
@@ -127,6 +183,10 @@ class _RowReader:
         # keep a large file's bookkeeping small.
         self.first_row: dict[str, dict[str, int]] = {}
         self.member_keys: dict[int, str] = {}
+        self.rows = 0
+        # Unknown columns not yet seen holding anything, and those seen doing so.
+        self.unknown_pending = set(columns.unknown)
+        self.unknown_filled: set[int] = set()
 
     def header(self, index: int | None) -> str | None:
         if index is None:
@@ -143,6 +203,9 @@ class _RowReader:
         def at(index: int | None) -> str:
             return cells[index] if index is not None and index < len(cells) else ""
 
+        self.rows += 1
+        if self.unknown_pending or len(cells) > len(self.table.headers):
+            self._note_unknown(cells)
         raw_value = at(self.columns.value)
         if not raw_value:
             return
@@ -189,6 +252,38 @@ class _RowReader:
             return
         first_rows[breakdown] = number
         self.cells.append(CellValue(indicator.code, breakdown, value, row=number))
+
+    def _note_unknown(self, cells: list[str]) -> None:
+        filled = {i for i in self.unknown_pending if i < len(cells) and cells[i].strip()}
+        filled.update(i for i in range(len(self.table.headers), len(cells)) if cells[i].strip())
+        self.unknown_pending -= filled
+        self.unknown_filled |= filled
+
+    def unknown_columns(self) -> Problem | None:
+        """A warning naming the non-empty columns the template does not know, if any."""
+        if not self.unknown_filled:
+            return None
+        indices = sorted(self.unknown_filled)
+        named = ", ".join(_column_name(self.table.headers, i) for i in indices[:SHOWN_COLUMNS])
+        more = len(indices) - SHOWN_COLUMNS
+        if more > 0:
+            named = ngettext(
+                "%(columns)s and %(count)s more column",
+                "%(columns)s and %(count)s more columns",
+                more,
+            ) % {"columns": named, "count": format_number(more)}
+        return Problem(
+            message=ngettext(
+                "The column %(columns)s is not part of the template: it was not read. If it "
+                "holds values to report, move them to the template's columns.",
+                "The columns %(columns)s are not part of the template: they were not read. "
+                "If they hold values to report, move them to the template's columns.",
+                len(indices),
+            )
+            % {"columns": named},
+            severity="warning",
+            code="unknown_column",
+        )
 
     def _breakdown(self, members: list[DimensionMember]) -> str:
         """The key of a row's members; a lone member's key is built once per file."""
@@ -364,9 +459,35 @@ def rows_to_cells(table: Table, dataset: Dataset) -> tuple[list[CellValue], list
                 code="missing_column",
             )
         )
-    if missing:
-        return [], missing
+    if missing or columns.problems:
+        return [], [*columns.problems, *missing]
     reader = _RowReader(table, catalogue, columns)
     for number, cells in table.rows:
         reader.read(number, cells)
-    return reader.cells, reader.problems
+    problems = reader.problems
+    if not reader.cells and not any(p.severity == "error" for p in problems):
+        header = reader.header(columns.value) or _("Value")
+        problems.append(_no_values(header, reader.rows))
+    unknown = reader.unknown_columns()
+    if unknown is not None:
+        problems.append(unknown)
+    return reader.cells, problems
+
+
+def _no_values(header: str, rows: int) -> Problem:
+    """Why a file that gives nothing at all is refused rather than saved as empty."""
+    return Problem(
+        message=ngettext(
+            "The file has %(rows)s row but the column “%(column)s” is empty on it: there "
+            "is no value to import, so nothing was imported. Write the values in this "
+            "column, and check that every row uses the same separator as the header row.",
+            "The file has %(rows)s rows but the column “%(column)s” is empty on every one "
+            "of them: there is no value to import, so nothing was imported. Write the "
+            "values in this column, and check that every row uses the same separator as "
+            "the header row.",
+            rows,
+        )
+        % {"rows": format_number(rows), "column": header},
+        column=header,
+        code="no_values",
+    )

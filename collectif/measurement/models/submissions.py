@@ -65,9 +65,15 @@ class Submission(BaseModel):
 
 
 class SubmissionVersion(models.Model):
-    """A frozen copy of what was sent each time a submission was submitted."""
+    """A frozen copy of what was sent each time a submission was submitted, or of the
+    saved values a file (or a restore) replaced, so that they can be restored."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", _("Sent for approval")
+        REPLACED = "replaced", _("Replaced values")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="versions")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SENT)
     number = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -77,9 +83,13 @@ class SubmissionVersion(models.Model):
     values = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["submission", "-number"]
+        ordering = ["submission", "-number", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "number"], name="unique_version")
+            models.UniqueConstraint(
+                fields=["submission", "number"],
+                condition=models.Q(kind="sent"),
+                name="unique_version",
+            )
         ]
 
     def __str__(self) -> str:

@@ -13,16 +13,12 @@ system (`SYSTEM`: the command line, the demo loader) holds every permission.
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from psycopg import sql
 
 from collectif.accounts.models import User
 from collectif.core.actors import Actor, require
@@ -41,6 +37,7 @@ from collectif.measurement.models import (
     SubmissionVersion,
     Value,
 )
+from collectif.measurement.services.values import write_values
 
 EDITABLE = {Submission.Status.DRAFT, Submission.Status.RETURNED}
 
@@ -94,7 +91,8 @@ def _not_editable(submission: Submission) -> ValidationError:
     )
 
 
-def _current_cells(submission: Submission) -> list[CellValue]:
+def saved_cells(submission: Submission) -> list[CellValue]:
+    """The values saved now, as cells (to compare with what would replace them)."""
     return [
         CellValue(indicator_code=code, breakdown=breakdown, value=value)
         for code, breakdown, value in Value.objects.filter(submission=submission)
@@ -156,58 +154,36 @@ def _check_cells(cells: list[CellValue], expected: dict[str, dict[str, bool]]) -
     return problems
 
 
-VALUE_COLUMNS = (
-    "submission_id",
-    "indicator_id",
-    "organisation_id",
-    "period_id",
-    "breakdown",
-    "value",
-)
-INSERT_BATCH = 2000
-
-
-def _value_rows(
-    submission: Submission, cells: Iterable[CellValue], indicators: dict[str, int]
-) -> Iterator[tuple[int, int, int, int, str, Decimal]]:
-    for cell in cells:
-        yield (
-            submission.pk,
-            indicators[cell.indicator_code],
-            submission.organisation_id,
-            submission.period_id,
-            cell.breakdown,
-            cell.value,
-        )
-
-
-def _copy_values(
-    submission: Submission, cells: Iterable[CellValue], indicators: dict[str, int]
-) -> None:
-    """PostgreSQL: stream the rows with COPY, in the caller's transaction.
-
-    A file of a hundred thousand values would otherwise become as many model instances
-    and a hundred INSERTs that Django prepares field by field: COPY writes the same rows
-    several times faster, with no list of rows held in memory.
-    """
-    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
-        table=sql.Identifier(Value._meta.db_table),
-        columns=sql.SQL(", ").join(sql.Identifier(column) for column in VALUE_COLUMNS),
+def submission_check_values(
+    *, submission: Submission, cells: list[CellValue], submit: bool = False
+) -> list[Problem]:
+    """Every problem saving these cells would meet (raises "locked"); writes nothing."""
+    if submission.status not in EDITABLE:
+        raise _not_editable(submission)
+    expected = expected_keys(submission.dataset)
+    return _check_cells(cells, expected) or validate_cells(
+        cells, submission.dataset, require_complete=submit, expected=expected
     )
-    with connection.cursor() as wrapper, wrapper.cursor.copy(statement) as copy:
-        for row in _value_rows(submission, cells, indicators):
-            copy.write_row(row)
 
 
-def _insert_values(
-    submission: Submission, cells: Iterable[CellValue], indicators: dict[str, int]
-) -> None:
-    """Other databases (SQLite in development and tests): bulk_create, batch by batch."""
-    rows = _value_rows(submission, cells, indicators)
-    while batch := list(islice(rows, INSERT_BATCH)):
-        Value.objects.bulk_create(
-            [Value(**dict(zip(VALUE_COLUMNS, row, strict=True))) for row in batch]
-        )
+def _keep_previous(*, actor: Actor, submission: Submission, cells: list[CellValue]) -> int:
+    """Freeze the saved values `cells` replace, if they differ, as a "replaced" version
+    that `history.submission_restore` puts back exactly. Returns how many were kept."""
+    previous = saved_cells(submission)
+    if not previous or set(previous) == set(cells):
+        return 0
+    SubmissionVersion.objects.create(
+        submission=submission,
+        number=submission.version,
+        kind=SubmissionVersion.Kind.REPLACED,
+        created_by=_person(actor),
+        channel=submission.channel,
+        values=[
+            {"indicator": c.indicator_code, "breakdown": c.breakdown, "value": str(c.value)}
+            for c in previous
+        ],
+    )
+    return len(previous)
 
 
 @transaction.atomic
@@ -218,20 +194,17 @@ def submission_save_values(
     cells: list[CellValue],
     channel: str,
     submit: bool = False,
+    keep_previous: bool = False,
 ) -> list[Problem]:
     """Replace every value of the submission (a draft may be saved incomplete).
 
     With errors nothing is written and SubmissionInvalid lists them all; otherwise the
-    warnings are returned so the person sees them beside the saved data.
+    warnings are returned so the person sees them beside the saved data. With
+    `keep_previous` (a file over saved values, a restore) the values replaced are kept.
     """
     require(actor, "measurement.submit_for", submission.organisation)
     _lock(submission)
-    if submission.status not in EDITABLE:
-        raise _not_editable(submission)
-    expected = expected_keys(submission.dataset)
-    problems = _check_cells(cells, expected) or validate_cells(
-        cells, submission.dataset, require_complete=submit, expected=expected
-    )
+    problems = submission_check_values(submission=submission, cells=cells, submit=submit)
     errors, warnings = _by_severity(problems)
     if errors:
         raise SubmissionInvalid(problems)
@@ -240,22 +213,49 @@ def submission_save_values(
             "code", "pk"
         )
     )
+    kept = _keep_previous(actor=actor, submission=submission, cells=cells) if keep_previous else 0
     Value.objects.filter(submission=submission).delete()
-    if connection.vendor == "postgresql":
-        _copy_values(submission, cells, indicators)
-    else:
-        _insert_values(submission, cells, indicators)
+    write_values(submission, cells, indicators)
     submission.channel = channel
     submission.save(update_fields=["channel", "updated_at"])
     audit_record(
         actor=actor,
         action=MeasurementAction.SUBMISSION_SAVE_VALUES,
         target=submission,
-        changes={"values": len(cells), "channel": channel},
+        changes={"values": len(cells), "channel": channel, "kept": kept},
     )
     if submit:
         return _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
     return warnings
+
+
+@transaction.atomic
+def submission_first_save(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    dataset: Dataset,
+    period: Period,
+    cells: list[CellValue],
+    submit: bool,
+) -> tuple[Submission, list[Problem]]:
+    """The first save of a report from the web form: the draft and its values, or nothing.
+
+    The report link shows an empty form without writing (a link opened by a crawler or
+    a mail preview must not start a report); the draft is created here, and refused
+    values leave no empty draft behind.
+    """
+    submission = submission_open(
+        actor=actor, organisation=organisation, dataset=dataset, period=period
+    )
+    warnings = submission_save_values(
+        actor=actor,
+        submission=submission,
+        cells=cells,
+        channel=Submission.Channel.FORM,
+        submit=submit,
+    )
+    return submission, warnings
 
 
 def _submit(
@@ -302,7 +302,7 @@ def submission_submit(*, actor: Actor, submission: Submission) -> list[Problem]:
     _lock(submission)
     if submission.status not in EDITABLE:
         raise _not_editable(submission)
-    cells = _current_cells(submission)
+    cells = saved_cells(submission)
     problems = validate_cells(cells, submission.dataset, require_complete=True)
     errors, warnings = _by_severity(problems)
     if errors:
@@ -409,16 +409,26 @@ def request_hash(payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _replay(user: User | None, key: str, fingerprint: str) -> Submission | None:
+def _replay(user: User, key: str, fingerprint: str) -> Submission | None:
     """The submission an earlier request with this key wrote, if the request is the same."""
-    if user is None or not key:
+    previous = IdempotencyKey.objects.select_related("submission").filter(user=user, key=key)
+    claimed = previous.first()
+    if claimed is None:
         return None
-    previous = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if previous is None:
-        return None
-    if previous.request_hash != fingerprint:
+    if claimed.request_hash != fingerprint:
         raise IdempotencyConflictError
-    return previous.submission
+    return claimed.submission
+
+
+def _claim(user: User, key: str, fingerprint: str) -> Submission | None:
+    """Queue behind every other request of this person carrying a key, then look for it.
+
+    Locking the person's row makes a second request with the same key wait until the
+    first commits (or fails), so it finds the key written and replays, instead of both
+    writing, or the second meeting a submission the first has just submitted.
+    """
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    return _replay(user, key, fingerprint)
 
 
 def submission_receive(
@@ -435,35 +445,29 @@ def submission_receive(
     """An API write: open, save and maybe submit, applied once per idempotency key.
 
     Returns (submission, warnings, replayed); `replayed` is True when the key was already
-    used for the same request, in which case nothing is written again. Keys belong to a
-    person: the system's writes are never replayed.
+    used for the same request, in which case nothing is written again and the warnings
+    are those the first request got. Keys belong to a person: the system's writes are
+    never replayed. Concurrent requests with one key are served one after the other.
     """
     require(actor, "measurement.submit_for", organisation)
     user = _person(actor)
-    key = idempotency_key if user is not None else ""
-    replayed = _replay(user, key, fingerprint)
-    if replayed is not None:
-        return replayed, [], True
-    try:
-        with transaction.atomic():
-            submission = submission_open(
-                actor=actor, organisation=organisation, dataset=dataset, period=period
+    with transaction.atomic():
+        replayed = _claim(user, idempotency_key, fingerprint) if user and idempotency_key else None
+        if replayed is not None:
+            problems = validate_cells(cells, dataset, require_complete=submit)
+            return replayed, _by_severity(problems)[1], True
+        submission = submission_open(
+            actor=actor, organisation=organisation, dataset=dataset, period=period
+        )
+        warnings = submission_save_values(
+            actor=actor,
+            submission=submission,
+            cells=cells,
+            channel=Submission.Channel.API,
+            submit=submit,
+        )
+        if user is not None and idempotency_key:
+            IdempotencyKey.objects.create(
+                user=user, key=idempotency_key, submission=submission, request_hash=fingerprint
             )
-            warnings = submission_save_values(
-                actor=actor,
-                submission=submission,
-                cells=cells,
-                channel=Submission.Channel.API,
-                submit=submit,
-            )
-            if user is not None and key:
-                IdempotencyKey.objects.create(
-                    user=user, key=key, submission=submission, request_hash=fingerprint
-                )
-    except IntegrityError:
-        # The same key arrived twice at once; the other request wrote first.
-        replayed = _replay(user, key, fingerprint)
-        if replayed is None:
-            raise
-        return replayed, [], True
     return submission, warnings, False

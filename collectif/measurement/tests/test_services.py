@@ -18,6 +18,7 @@ from collectif.measurement.models import (
     Value,
 )
 from collectif.measurement.services import submissions as services
+from collectif.measurement.services.values import insert_values
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -391,7 +392,7 @@ def test_copy_writes_the_same_rows_as_bulk_create(setup):
     copied = sorted(Value.objects.values_list(*columns))
     Value.objects.all().delete()
     indicators = {"served": setup["indicator"].pk, "budget": budget.pk}
-    services._insert_values(setup["submission"], cells, indicators)
+    insert_values(setup["submission"], cells, indicators)
     inserted = sorted(Value.objects.values_list(*columns))
     assert copied == inserted
     assert len(copied) == len(cells)

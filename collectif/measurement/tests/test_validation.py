@@ -345,3 +345,34 @@ def test_expected_keys_are_the_expected_cells_as_lookups():
     assert keys[budget.code][""] is False
     assert keys[budget.code]["age:12-17"] is False
     assert len(keys[served.code]) == 1 + 3 + 4
+
+
+# --- Numbers no column can hold --------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "code", "english", "french"),
+    [
+        ("1" * 30, "too_large", "1.1111 × 10²⁹ is too large", "1,1111 × 10²⁹ est trop grand"),
+        ("1e308", "too_large", "1 × 10³⁰⁸ is too large", "1 × 10³⁰⁸ est trop grand"),
+        ("100000000000000", "too_large", "100,000,000,000,000 is too large", "trop grand"),
+        ("NaN", "not_finite", "“NaN” is not a number", "«\u202fNaN\u202f» n’est pas un nombre"),
+        ("-Infinity", "not_finite", "“−∞” is not a number", "«\u202f−∞\u202f»"),
+    ],
+)
+def test_values_no_column_can_hold_are_named_in_both_languages(value, code, english, french):
+    dataset = mentoring_dataset()
+    cells = [
+        CellValue("active_mentors", "", Decimal(value)),
+        CellValue("young_people_served", "", Decimal(value)),
+        CellValue("young_people_served", "age:6-11", Decimal(4)),
+    ]
+    for language, words in (("en", english), ("fr", french)):
+        with translation.override(language):
+            problems = validate_cells(cells, dataset, require_complete=False)
+        assert [p.code for p in problems] == [code, code]
+        assert words in problems[0].message
+    if code == "too_large":
+        message = validate_cells(cells[:1], dataset, require_complete=False)[0].message
+        assert "the largest value this indicator accepts is 99,999,999,999,999" in message

@@ -1,4 +1,9 @@
-"""Files in and out: blank templates to download, filled files to upload."""
+"""Files in and out: blank templates to download, filled files to upload.
+
+A file over a submission that already has saved values replaces nothing at once: the
+page shows what would change, and the file waits in private storage (`files.pending`)
+until the person confirms or cancels.
+"""
 
 from typing import Any
 
@@ -8,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from collectif.accounts.permissions import organisations_acting_for
 from collectif.core.actors import actor_may, request_actor
@@ -15,6 +22,7 @@ from collectif.core.formatting import format_number
 from collectif.core.permissions import permission_required
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.validation import Problem, describe_problem
+from collectif.measurement.files import pending
 from collectif.measurement.files.templates import (
     CONTENT_TYPES,
     FORMATS,
@@ -26,7 +34,11 @@ from collectif.measurement.forms.files import UploadForm
 from collectif.measurement.models import Dataset
 from collectif.measurement.selectors import submissions as selectors
 from collectif.measurement.services import submissions as services
-from collectif.measurement.services.files import submission_import
+from collectif.measurement.services.files import (
+    ImportResult,
+    ReplaceNeeded,
+    submission_import,
+)
 
 
 def _can_download(request: HttpRequest, dataset: Dataset) -> bool:
@@ -66,46 +78,17 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
     return selectors.organisation_for_report(slug=slug)
 
 
-@login_required
-@permission_required("measurement.submit_for", fn=_organisation)
-def upload(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload a filled-in template; every problem is listed at once and nothing is saved."""
-    organisation = selectors.organisation_for_report(slug=slug)
-    initial = {key: request.GET[key] for key in ("dataset", "period") if request.GET.get(key)}
-    form = UploadForm(
-        request.POST or None, request.FILES or None, organisation=organisation, initial=initial
-    )
-    problems: list[Problem] = []
-    if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
-        try:
-            result = submission_import(
-                actor=request_actor(request),
-                organisation=organisation,
-                dataset=form.cleaned_data["dataset"],
-                period=form.cleaned_data["period"],
-                data=upload_file,
-                filename=upload_file.name or "",
-                submit=form.cleaned_data["submit"],
-            )
-        except services.SubmissionInvalid as exc:
-            problems = exc.problems
-            form.add_error(
-                "file", _("Fix the problems listed above in your file, then upload it again.")
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("Your file is imported: %(values)s values from %(rows)s rows.")
-                % {"values": format_number(result.cells), "rows": format_number(result.rows)},
-            )
-            for warning in result.warnings:
-                messages.warning(request, describe_problem(warning))
-            assert result.submission is not None
-            return redirect("measurement:submission_detail", pk=result.submission.pk)
+def _page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: UploadForm,
+    *,
+    problems: list[Problem],
+    page_errors: list[str] | None = None,
+) -> HttpResponse:
+    """The upload page; 422 with the error summary when the form or the file failed."""
     errors = [p for p in problems if p.severity == "error"]
+    failed = bool(form.errors or errors or page_errors)
     return render(
         request,
         "measurement/upload.html",
@@ -115,5 +98,174 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
             "datasets": form.datasets,
             "problems": _rows(errors),
             "warnings": _rows([p for p in problems if p.severity != "error"]),
+            "page_errors": page_errors or [],
+            "failed": failed,
+        },
+        status=422 if failed else 200,
+    )
+
+
+def _imported(request: HttpRequest, result: ImportResult) -> HttpResponse:
+    messages.success(
+        request,
+        _("Your file is imported: %(values)s values from %(rows)s rows.")
+        % {"values": format_number(result.cells), "rows": format_number(result.rows)},
+    )
+    if result.replaced:
+        messages.info(
+            request,
+            ngettext(
+                "The %(count)s value it replaced is kept in the history below: you can restore it.",
+                "The %(count)s values it replaced are kept in the history below: you can "
+                "restore them.",
+                result.replaced,
+            )
+            % {"count": format_number(result.replaced)},
+        )
+    for warning in result.warnings:
+        messages.warning(request, describe_problem(warning))
+    assert result.submission is not None
+    return redirect("measurement:submission_detail", pk=result.submission.pk)
+
+
+def _confirm_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    needed: ReplaceNeeded,
+    *,
+    token: str,
+    filename: str,
+) -> HttpResponse:
+    """What the file would change, with "Replace the saved values" and "Cancel"."""
+    preview = needed.preview
+    return render(
+        request,
+        "measurement/upload_confirm.html",
+        {
+            "organisation": organisation,
+            "preview": preview,
+            "changes": preview.changes,
+            "submission": preview.submission,
+            "filename": filename,
+            "token": token,
+            "warnings": _rows(preview.warnings),
         },
     )
+
+
+@login_required
+@permission_required("measurement.submit_for", fn=_organisation)
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a filled-in template; every problem is listed at once and nothing is saved.
+
+    Over saved values, the page first shows what the file changes (`upload_confirm`).
+    """
+    organisation = selectors.organisation_for_report(slug=slug)
+    initial = {key: request.GET[key] for key in ("dataset", "period") if request.GET.get(key)}
+    form = UploadForm(
+        request.POST or None, request.FILES or None, organisation=organisation, initial=initial
+    )
+    problems: list[Problem] = []
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        dataset, period = form.cleaned_data["dataset"], form.cleaned_data["period"]
+        try:
+            result = submission_import(
+                actor=request_actor(request),
+                organisation=organisation,
+                dataset=dataset,
+                period=period,
+                data=upload_file,
+                filename=upload_file.name or "",
+                submit=form.cleaned_data["submit"],
+            )
+        except services.SubmissionInvalid as exc:
+            problems = exc.problems
+            form.add_error(
+                "file", _("Fix the problems listed above in your file, then upload it again.")
+            )
+        except ReplaceNeeded as needed:
+            token, _kept = pending.keep(
+                request.session,
+                upload_file,
+                organisation=organisation.slug,
+                dataset=dataset.code,
+                period=period.code,
+                submit=form.cleaned_data["submit"],
+                filename=(upload_file.name or "")[:200],
+                fingerprint=needed.preview.fingerprint,
+            )
+            return _confirm_page(
+                request, organisation, needed, token=token, filename=upload_file.name or ""
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _imported(request, result)
+    return _page(request, organisation, form, problems=problems)
+
+
+@login_required
+@require_POST
+@permission_required("measurement.submit_for", fn=_organisation)
+def upload_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Replace the saved values by the kept file ("replace"), or drop the file."""
+    organisation = selectors.organisation_for_report(slug=slug)
+    token = request.POST.get("token", "")
+    kept = pending.find(request.session, token, organisation=organisation.slug)
+    if kept is None:
+        message = _(
+            "This upload is no longer waiting for confirmation: it was already used or "
+            "cancelled, or it waited more than a day. Nothing was changed: upload the file "
+            "again."
+        )
+        form = UploadForm(None, organisation=organisation)
+        return _page(request, organisation, form, problems=[], page_errors=[message])
+    if request.POST.get("action") != "replace":
+        pending.discard(request.session, token)
+        messages.info(request, _("Nothing was replaced: the saved values are unchanged."))
+        return _after_cancel(organisation, kept)
+    return _replace(request, organisation, token=token, kept=kept)
+
+
+def _after_cancel(organisation: Organisation, kept: pending.PendingUpload) -> HttpResponse:
+    submission = selectors.submission_find(
+        organisation_slug=organisation.slug, dataset_code=kept.dataset, period_code=kept.period
+    )
+    if submission is None:
+        return redirect("measurement:upload", slug=organisation.slug)
+    return redirect("measurement:submission_detail", pk=submission.pk)
+
+
+def _replace(
+    request: HttpRequest, organisation: Organisation, *, token: str, kept: pending.PendingUpload
+) -> HttpResponse:
+    """Import the kept file over the saved values the person saw, and drop the file."""
+    try:
+        with pending.open_kept(kept) as data:
+            result = submission_import(
+                actor=request_actor(request),
+                organisation=organisation,
+                dataset=selectors.dataset_get(code=kept.dataset),
+                period=selectors.period_get(code=kept.period),
+                data=data,
+                filename=kept.filename,
+                submit=kept.submit,
+                replace=True,
+                replacing=kept.fingerprint,
+            )
+    except ReplaceNeeded as needed:
+        # The saved values changed since the preview: show the differences anew.
+        pending.refingerprint(request.session, token, needed.preview.fingerprint)
+        return _confirm_page(request, organisation, needed, token=token, filename=kept.filename)
+    except services.SubmissionInvalid as exc:
+        problems = exc.problems
+    except ValidationError as exc:
+        problems = [Problem(message=message) for message in exc.messages]
+    else:
+        pending.discard(request.session, token)
+        return _imported(request, result)
+    pending.discard(request.session, token)
+    initial = {"dataset": kept.dataset, "period": kept.period}
+    form = UploadForm(None, organisation=organisation, initial=initial)
+    return _page(request, organisation, form, problems=problems)
