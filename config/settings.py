@@ -54,7 +54,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policies too.
+    "csp.middleware.CSPMiddleware",
+    "collectif.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a NUL byte or broken Unicode anywhere is a 400, never a 500.
+    "collectif.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +197,45 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# What a page may load and do (decision 0024): nothing inline, nothing from elsewhere.
+# Charts are SVG drawn on the server; the API's docs page loads Swagger UI from our own
+# static files, which draws its icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of Collectif uses, refused for every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 # What the initiative calls itself; the demo is the national mentoring movement.
 COLLECTIF = {
     "INITIATIVE_NAME_EN": env.str("INITIATIVE_NAME_EN", default="Mentoring Movement Canada"),
@@ -222,6 +266,8 @@ COLLECTIF = {
     "SUPPRESS_COUNT_BELOW": env.int("SUPPRESS_COUNT_BELOW", default=5),
     "SUPPRESS_ORGANISATIONS_BELOW": env.int("SUPPRESS_ORGANISATIONS_BELOW", default=3),
     "UPLOAD_MAX_BYTES": env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024),
+    # A background job silent for longer than this lost its worker (killed, restarted).
+    "JOB_LEASE_SECONDS": env.int("JOB_LEASE_SECONDS", default=120),
 }
 
 LOGGING = {

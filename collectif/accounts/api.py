@@ -9,6 +9,7 @@ from collectif.accounts.api_auth import required_auth
 from collectif.accounts.models import User
 from collectif.accounts.organisations import organisation_names, organisation_slug
 from collectif.accounts.permissions import user_roles
+from collectif.core.api_errors import responses
 
 router = Router(tags=["people"], auth=required_auth)
 
@@ -29,7 +30,9 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("", response=MeOut, summary="The person the request is authenticated as")
+@router.get(
+    "", response=responses(MeOut, 403), summary="The person the request is authenticated as"
+)
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     if not isinstance(user, User):

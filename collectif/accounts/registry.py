@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from collectif.accounts.access import ACCESS
 from collectif.accounts.api import router
 from collectif.accounts.attention import invitation_attention
 from collectif.accounts.audit import AccountsAction
@@ -10,6 +11,7 @@ from collectif.core.manifest import ApiMount, Manifest, NavEntry, UrlMount
 
 manifest = Manifest(
     label="accounts",
+    access=ACCESS,
     after=("core",),
     nav=(
         NavEntry(

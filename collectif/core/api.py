@@ -2,9 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from collectif.core import selectors
+from collectif.core.api_errors import responses
+from collectif.core.api_pages import Page, PageQuery, paginate
 from collectif.core.postal import InvalidPostalCodeError, postal_area
 
 router = Router(tags=["geography"])
@@ -20,6 +22,10 @@ class ProvinceOut(Schema):
     is_territory: bool
 
 
+class ProvincePage(Page[ProvinceOut]):
+    pass
+
+
 class PostalAreaOut(Schema):
     postal_code: str
     fsa: str
@@ -29,12 +35,16 @@ class PostalAreaOut(Schema):
     longitude: float | None
 
 
-@router.get("", response=list[ProvinceOut], summary="The 13 provinces and territories")
-def list_provinces(request: HttpRequest) -> list[ProvinceOut]:
-    return [ProvinceOut.from_orm(p) for p in selectors.province_list()]
+@router.get("", response=responses(ProvincePage), summary="The 13 provinces and territories")
+def list_provinces(request: HttpRequest, pages: Query[PageQuery]) -> ProvincePage:
+    return paginate(
+        request, selectors.province_list(), pages, out=ProvinceOut.from_orm, page=ProvincePage
+    )
 
 
-@postal_router.get("/{code}", response=PostalAreaOut, summary="Where a postal code is")
+@postal_router.get(
+    "/{code}", response=responses(PostalAreaOut, 404), summary="Where a postal code is"
+)
 def get_postal_area(request: HttpRequest, code: str) -> PostalAreaOut:
     try:
         area = postal_area(code)

@@ -1,6 +1,9 @@
 """One error format for the whole API, in the language the client asked for.
 
 {"error": {"code": "not_found", "message": "...", "details": [...]}}
+
+Each operation declares the failures it can answer with `responses(...)`, so that the
+OpenAPI document tells a client every status and the shape of its body.
 """
 
 from typing import Any
@@ -9,15 +12,57 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
+
+# What any operation may answer: unreadable input (400), a wrong token (401), invalid
+# parameters (422). Operations add 403, 404 and 409 where they can happen.
+COMMON_ERRORS = (400, 401, 422)
+
+
+class ErrorDetailOut(Schema):
+    field: str = Field(description="Where the problem is: a field, a path into the body, or ''")
+    message: str
+
+
+class ErrorBodyOut(Schema):
+    code: str = Field(
+        description=(
+            "bad_request, unauthenticated, forbidden, not_found, idempotency_conflict, "
+            "invalid, error"
+        )
+    )
+    message: str = Field(description="A sentence for people, in the client's language")
+    details: list[ErrorDetailOut]
+
+
+class ErrorOut(Schema):
+    error: ErrorBodyOut
+
+
+def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """An operation's `response=`: its success body under `status`, then the error
+    format under every common status and the ones named."""
+    declared: dict[int, Any] = {status: ok}
+    for code in sorted({*COMMON_ERRORS, *errors}):
+        declared[code] = ErrorOut
+    return declared
 
 
 def error_body(
     code: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def _field(location: Any) -> str:
+    """`("query", "page")` → "page"; `("body", "payload", "values", 1)` → "values.1":
+    where the client put the value, without the endpoint's own parameter name."""
+    parts = list(location)
+    skip = 2 if parts[:1] == ["body"] and len(parts) > 2 else 1
+    return ".".join(str(part) for part in parts[skip:])
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -27,10 +72,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def on_invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         details = [
-            {
-                "field": ".".join(str(part) for part in error.get("loc", [])[1:]),
-                "message": error.get("msg", ""),
-            }
+            {"field": _field(error.get("loc", ())), "message": error.get("msg", "")}
             for error in exc.errors
         ]
         return respond(request, 422, error_body("invalid", _("The request is not valid."), details))
@@ -72,4 +114,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # django-ninja's only 400: a body it cannot parse, named in English.
+            return respond(
+                request,
+                400,
+                error_body("bad_request", _("The request body could not be read: send JSON.")),
+            )
         return respond(request, exc.status_code, error_body("error", str(exc)))

@@ -198,3 +198,13 @@ def change_lines(event: "AuditEvent") -> list[ChangeLine]:
         )
         for key, value in changes.items()
     ]
+
+
+class CoreAction(AuditAction):
+    """Core's own actions: background work started again, or given up on."""
+
+    JOB_RETRY = "core.job_retry", gettext_lazy("%(actor)s started %(object)s again")
+    JOB_FAIL_STALLED = (
+        "core.jobs_fail_stalled",
+        gettext_lazy("%(actor)s marked %(object)s failed: its worker stopped"),
+    )

@@ -109,6 +109,60 @@ class ApiMount:
     router: "Router"
 
 
+# Who the permission matrix tries every route as (decision 0023). "steward" is the data
+# steward of the organisation the URL names (and the one who owns the URL's submission,
+# job or token); "other_steward" serves another organisation; "superuser" may use the
+# technical admin site and, as Django's superusers do, passes every permission rule.
+AUDIENCES = (
+    "anonymous",
+    "no_role",
+    "steward",
+    "other_steward",
+    "governance",
+    "researcher",
+    "staff",
+    "superuser",
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use one route or API operation; every other audience is refused.
+
+    Refused means a redirect to the sign-in page, 401, 403 or 404. `method` is what the
+    matrix sends: POST for routes that only take a POST (actions behind a button).
+    """
+
+    allowed: frozenset[str]
+    method: str = "GET"
+
+    def __post_init__(self) -> None:
+        unknown = self.allowed - set(AUDIENCES)
+        if unknown:
+            raise ValueError(f"unknown audiences: {sorted(unknown)}")
+
+    def by_post(self) -> "Access":
+        """The same people, tried with a POST (the route takes nothing else)."""
+        return Access(self.allowed, method="POST")
+
+
+def access(*audiences: str, method: str = "GET") -> Access:
+    return Access(frozenset(audiences), method=method)
+
+
+PUBLIC = access(*AUDIENCES)
+SIGNED_IN = access(*AUDIENCES[1:])
+MEMBERS = access("steward", "other_steward", "governance", "researcher", "staff", "superuser")
+STEWARDS = access("steward", "other_steward", "superuser")
+STAFF = access("staff", "superuser")
+# An object rule: the organisation's own stewards (of the submission, the job they
+# started...) and backbone staff.
+OWN_OR_STAFF = access("steward", "staff", "superuser")
+ADMIN_SITE = access("superuser")
+# A route that exists but serves nobody (an allauth feature Collectif turns off).
+NOBODY = access()
+
+
 @dataclass(frozen=True)
 class Manifest:
     """What one app plugs into. `after` names the apps (labels) it builds on."""
@@ -128,6 +182,10 @@ class Manifest:
     # What the app adds to a lower app's pages, by the extension point's name
     # ("agenda.plan_pages"): the lower app defines the point and reads it back.
     extensions: Mapping[str, object] = field(default_factory=dict)
+    # Who may use each of the app's routes, by URL name ("measurement:upload"), API
+    # operation id, or a prefix ending in "*" ("account_*"); the permission matrix test
+    # fails on any route nobody declared (decision 0023).
+    access: Mapping[str, Access] = field(default_factory=dict)
 
 
 def _discover() -> list[Manifest]:
@@ -176,6 +234,17 @@ def attention_items(user: Any) -> list[AttentionItem]:
 
 def home_panels(user: Any) -> list[HomePanel]:
     return [panel for m in manifests() for provider in m.home_panels for panel in provider(user)]
+
+
+def declared_access() -> dict[str, Access]:
+    """Every app's access declarations; two apps declaring one route is an error."""
+    found: dict[str, Access] = {}
+    for manifest in manifests():
+        for key, rule in manifest.access.items():
+            if key in found:
+                raise ValueError(f"{key} is declared twice (again by {manifest.label})")
+            found[key] = rule
+    return found
 
 
 def headline_figures() -> list[Figure]:

@@ -1,12 +1,17 @@
 """Reference data, the audit trail and background job records shared by every app."""
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Why a job failed when its worker stopped (killed, out of memory, machine restarted).
+WORKER_LOST = "worker_lost"
 
 
 class BaseModel(models.Model):
@@ -104,6 +109,22 @@ class Job(models.Model):
     result: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
+    # A running job's worker refreshes this; a job silent for longer than the lease
+    # (COLLECTIF["JOB_LEASE_SECONDS"]) lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # What to run again to retry: the task's import path, its arguments after the job id,
+    # and the task framework's row for this attempt.
+    task_path = models.CharField(_("task"), max_length=200, blank=True)
+    task_args: models.JSONField[list[Any]] = models.JSONField(default=list, blank=True)
+    task_result_id = models.UUIDField(null=True, blank=True, db_index=True)
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        verbose_name=_("retry of"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -124,3 +145,33 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def last_sign_of_life(self) -> datetime | None:
+        return self.heartbeat_at or (
+            self.started_at if self.status == self.Status.RUNNING else None
+        )
+
+    @property
+    def is_stalled(self) -> bool:
+        """A worker took the job but has not been heard from for longer than the lease."""
+        seen = self.last_sign_of_life
+        return not self.is_finished and seen is not None and seen < timezone.now() - job_lease()
+
+    @property
+    def worker_lost(self) -> bool:
+        return self.status == self.Status.FAILED and self.result.get("failure") == WORKER_LOST
+
+    @property
+    def is_following(self) -> bool:
+        """Whether the page should keep watching: the work is still expected to move."""
+        return not self.is_finished and not self.is_stalled
+
+    @property
+    def can_retry(self) -> bool:
+        return bool(self.task_path) and (self.status == self.Status.FAILED or self.is_stalled)
+
+
+def job_lease() -> timedelta:
+    """How long a running job may stay silent before its worker is taken for dead."""
+    return timedelta(seconds=settings.COLLECTIF.get("JOB_LEASE_SECONDS", 120))

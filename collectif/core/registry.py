@@ -2,12 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from collectif.core.access import ACCESS
 from collectif.core.api import postal_router, router
+from collectif.core.audit import CoreAction
 from collectif.core.manifest import ApiMount, Manifest, NavEntry, UrlMount
 from collectif.core.reference import load_provinces
 
 manifest = Manifest(
     label="core",
+    access=ACCESS,
     nav=(
         NavEntry(
             group="backbone",
@@ -26,5 +29,6 @@ manifest = Manifest(
     ),
     urls=(UrlMount("", "collectif.core.urls"),),
     api=(ApiMount("/provinces", router), ApiMount("/postal-codes", postal_router)),
+    audit_actions=CoreAction,
     reference=load_provinces,
 )

@@ -1,19 +1,27 @@
 """Writes shared by every app: the audit trail, background job bookkeeping, and the
 way update services change a row (only what differs, recorded for the audit)."""
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult
 
-from collectif.core.actors import SYSTEM, Actor
-from collectif.core.audit import AuditAction
-from collectif.core.models import AuditEvent, Job
+from collectif.core.actors import SYSTEM, Actor, actor_may
+from collectif.core.audit import AuditAction, CoreAction
+from collectif.core.models import WORKER_LOST, AuditEvent, Job, job_lease
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,10 +85,38 @@ def job_create(*, kind: str, actor: Actor, params: dict[str, Any] | None = None)
     )
 
 
+def _database_row_id(task_result_id: str) -> uuid.UUID | None:
+    """The id of the task's database row; other backends (immediate, in tests) keep none."""
+    try:
+        return uuid.UUID(task_result_id)
+    except ValueError:
+        return None
+
+
+def job_enqueue(job: Job, task: Task[..., Any], *args: Any) -> None:
+    """Queue the task doing a job's work, called as `task(job_id, *args)`, on commit.
+
+    The job keeps the task's path and arguments, so that it can be started again if its
+    worker dies (`job_retry`), and the task framework's row, so that a dead worker's row
+    is closed with the job (`jobs_fail_stalled`).
+    """
+    job.task_path = task.module_path
+    job.task_args = _jsonable(list(args))
+    Job.objects.filter(pk=job.pk).update(task_path=job.task_path, task_args=job.task_args)
+
+    def send() -> None:
+        result = task.enqueue(str(job.pk), *args)
+        Job.objects.filter(pk=job.pk).update(task_result_id=_database_row_id(result.id))
+
+    transaction.on_commit(send)
+
+
 def job_start(*, job_id: Any, total: int) -> None:
+    now = timezone.now()
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.RUNNING,
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
         progress_total=total,
         progress_done=0,
     )
@@ -88,10 +124,20 @@ def job_start(*, job_id: Any, total: int) -> None:
 
 def job_advance(*, job_id: Any, by: int = 1, message: str = "") -> None:
     """Move a job's progress forward; F() keeps concurrent workers from losing steps."""
-    update: dict[str, Any] = {"progress_done": F("progress_done") + by}
+    update: dict[str, Any] = {
+        "progress_done": F("progress_done") + by,
+        "heartbeat_at": timezone.now(),
+    }
     if message:
         update["message"] = message[:500]
     Job.objects.filter(pk=job_id).update(**update)
+
+
+def job_heartbeat(*, task_result_id: Any) -> int:
+    """The worker's sign of life for the job its task is doing (0 if it has none)."""
+    return Job.objects.filter(
+        task_result_id=task_result_id, status__in=(Job.Status.QUEUED, Job.Status.RUNNING)
+    ).update(heartbeat_at=timezone.now())
 
 
 def job_succeed(*, job_id: Any, result: dict[str, Any] | None = None) -> None:
@@ -107,6 +153,114 @@ def job_fail(*, job_id: Any, error: str) -> None:
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.FAILED, finished_at=timezone.now(), error=error[:5000]
     )
+
+
+class WorkerLostError(Exception):
+    """Recorded on the task framework's row of a task whose worker stopped mid-way."""
+
+
+# For operators reading the error column; people read the translated sentence on the page.
+WORKER_LOST_ERROR = (
+    "The worker running this job stopped before it finished "
+    "(no sign of life for longer than the lease)."
+)
+
+
+def _stalled_jobs(now: datetime) -> QuerySet[Job]:
+    """Unfinished jobs a worker took but stopped beating for: silent past the lease, or
+    taken by a worker that died before its first beat."""
+    cutoff = now - job_lease()
+    claimed_long_ago = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).values("id")
+    return Job.objects.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).filter(
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, status=Job.Status.RUNNING, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, task_result_id__in=claimed_long_ago)
+    )
+
+
+def _fail_lost(jobs: list[Job], now: datetime) -> None:
+    for job in jobs:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED,
+            finished_at=now,
+            error=WORKER_LOST_ERROR,
+            result={**job.result, "failure": WORKER_LOST},
+        )
+        audit_record(actor=SYSTEM, action=CoreAction.JOB_FAIL_STALLED, target=job)
+    _close_task_rows(
+        DBTaskResult.objects.filter(
+            pk__in=[job.task_result_id for job in jobs if job.task_result_id],
+            status=TaskResultStatus.RUNNING,
+        ),
+        now,
+    )
+
+
+def _close_task_rows(rows: QuerySet[DBTaskResult[..., Any]], now: datetime) -> int:
+    return rows.update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=f"{WorkerLostError.__module__}.{WorkerLostError.__qualname__}",
+        traceback=WORKER_LOST_ERROR,
+    )
+
+
+@transaction.atomic
+def jobs_fail_stalled(*, now: datetime | None = None) -> int:
+    """Mark failed every job whose worker died, and its task row; say how many jobs.
+
+    Workers run this when they start and while they run, so work lost with a killed
+    worker never stays "in progress". Tasks without a job (an e-mail) have no beat:
+    their row is closed only once it has run ten leases, far beyond any of them.
+    """
+    now = now or timezone.now()
+    jobs = list(_stalled_jobs(now).select_for_update(skip_locked=True))
+    _fail_lost(jobs, now)
+    with_job = Job.objects.filter(task_result_id__isnull=False).values("task_result_id")
+    _close_task_rows(
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=now - 10 * job_lease()
+        ).exclude(pk__in=with_job),
+        now,
+    )
+    return len(jobs)
+
+
+@transaction.atomic
+def job_retry(*, actor: Actor, job: Job) -> Job:
+    """Start a failed or stalled job's task again, as a new job with the same parameters.
+
+    The person who started the job or backbone staff may; a job already retried returns
+    its retry, so a second click starts nothing more.
+    """
+    person = _person(actor)
+    owner = person is not None and job.created_by_id == person.pk
+    if not owner and not actor_may(actor, "core.view_any_job"):
+        raise PermissionDenied
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    earlier = job.retries.order_by("-created_at").first()
+    if earlier is not None:
+        return earlier
+    if not job.can_retry:
+        raise ValidationError(
+            _("This work cannot be started again: it is still running or it finished."),
+            code="not_retryable",
+        )
+    task = import_string(job.task_path)
+    if not isinstance(task, Task):
+        raise ValidationError(_("This work cannot be started again."), code="not_retryable")
+    if not job.is_finished:
+        _fail_lost([job], timezone.now())
+    retry = Job.objects.create(
+        kind=job.kind, created_by_id=job.created_by_id, params=job.params, retry_of=job
+    )
+    audit_record(
+        actor=actor, action=CoreAction.JOB_RETRY, target=retry, changes={"retry_of": str(job.pk)}
+    )
+    job_enqueue(retry, task, *job.task_args)
+    return retry
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:

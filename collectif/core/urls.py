@@ -20,4 +20,5 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/status.json", views.job_status, name="job_status"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job_download"),
+    path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
 ]

@@ -5,7 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from collectif.core import selectors
+from collectif.core import selectors, services
+from collectif.core.actors import request_actor
 from collectif.core.api_errors import error_body
 from collectif.core.audit import action_groups, change_lines, event_sentence
 from collectif.core.formatting import format_number
@@ -92,7 +95,16 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     job = selectors.job_get_for(job_id=job_id, user=request.user)
     if job is None:
         raise Http404
-    return render(request, "core/job_detail.html", {"job": job})
+    return render(
+        request,
+        "core/job_detail.html",
+        {
+            "job": job,
+            "lost": job.is_stalled or job.worker_lost,
+            "lost_message": worker_lost_message(),
+            "retry": job.retries.order_by("-created_at").first(),
+        },
+    )
 
 
 @login_required
@@ -108,17 +120,29 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=Path(job.result_file.name).name)
 
 
+def worker_lost_message() -> str:
+    return _(
+        "The worker running this job stopped before it finished. "
+        "Nothing more will happen unless you start it again."
+    )
+
+
 @never_cache
 @login_required
 def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
-    """What the progress bar polls; the page works without it by reloading."""
+    """What the progress bar polls; the page works without it by reloading.
+
+    A job whose worker stopped says so and reports itself finished, so the page stops
+    polling and reloads to offer a retry.
+    """
     job = selectors.job_get_for(job_id=job_id, user=request.user)
     if job is None:
         raise Http404
+    lost = job.is_stalled or job.worker_lost
     return JsonResponse(
         {
             "status": job.status,
-            "status_label": job.get_status_display(),
+            "status_label": _("Stopped") if lost else job.get_status_display(),
             "percent": job.percent,
             "done": job.progress_done,
             "total": job.progress_total,
@@ -131,10 +155,27 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
                 if job.progress_total
                 else ""
             ),
-            "message": job.message,
-            "finished": job.is_finished,
+            "message": worker_lost_message() if lost else job.message,
+            "stalled": lost,
+            "finished": not job.is_following,
         }
     )
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Start failed or stalled work again, as a new job the page then follows."""
+    job = selectors.job_get_for(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    try:
+        retry = services.job_retry(actor=request_actor(request), job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("core:job_detail", job_id=job.pk)
+    messages.success(request, _("The work was started again."))
+    return redirect("core:job_detail", job_id=retry.pk)
 
 
 @require_GET

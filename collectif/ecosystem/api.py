@@ -1,12 +1,9 @@
 """Organisations and sectors over the API: anyone reads the public ones, staff write."""
 
-import math
 from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
@@ -14,6 +11,8 @@ from pydantic import Field
 
 from collectif.accounts.api_auth import optional_auth, required_auth
 from collectif.core.actors import request_actor
+from collectif.core.api_errors import responses
+from collectif.core.api_pages import Page, PageQuery, paginate
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
 from collectif.ecosystem.services import OrganisationData, organisation_data
@@ -38,11 +37,8 @@ class OrganisationOut(Schema):
     url: str
 
 
-class OrganisationPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[OrganisationOut]
+class OrganisationPage(Page[OrganisationOut]):
+    pass
 
 
 class OrganisationIn(Schema):
@@ -71,13 +67,11 @@ class OrganisationPatch(Schema):
     is_public: bool | None = None
 
 
-class OrganisationFilters(Schema):
-    q: str = ""
-    sector: str = ""
-    province: str = ""
+class OrganisationFilters(PageQuery):
+    q: str = Field("", max_length=200)
+    sector: str = Field("", max_length=50)
+    province: str = Field("", max_length=2)
     include_archived: bool = Field(False, description="Staff only: archived ones too")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.COLLECTIF["PAGE_SIZE"], ge=1, le=100)
 
 
 class SectorOut(Schema):
@@ -85,6 +79,10 @@ class SectorOut(Schema):
     name_en: str
     name_fr: str
     position: int
+
+
+class SectorPage(Page[SectorOut]):
+    pass
 
 
 def _out(request: HttpRequest, organisation: Organisation) -> OrganisationOut:
@@ -143,7 +141,7 @@ def _resolve_codes(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("", response=OrganisationPage, summary="Search the organisations")
+@router.get("", response=responses(OrganisationPage), summary="Search the organisations")
 def list_organisations(
     request: HttpRequest, filters: Query[OrganisationFilters]
 ) -> OrganisationPage:
@@ -154,24 +152,23 @@ def list_organisations(
         province=filters.province,
         include_archived=filters.include_archived,
     )
-    paginator = Paginator(organisations, filters.page_size)
-    page = paginator.get_page(filters.page)
-    return OrganisationPage(
-        count=paginator.count,
-        page=page.number,
-        pages=max(1, math.ceil(paginator.count / filters.page_size)),
-        results=[_out(request, o) for o in page.object_list],
+    return paginate(
+        request,
+        organisations,
+        filters,
+        out=lambda organisation: _out(request, organisation),
+        page=OrganisationPage,
     )
 
 
-@router.get("/{slug}", response=OrganisationOut, summary="One organisation")
+@router.get("/{slug}", response=responses(OrganisationOut, 404), summary="One organisation")
 def get_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
     return _out(request, selectors.organisation_get(user=request.user, slug=slug))
 
 
 @router.post(
     "",
-    response={201: OrganisationOut},
+    response=responses(OrganisationOut, 403, status=201),
     auth=required_auth,
     summary="Add an organisation (backbone staff)",
 )
@@ -186,7 +183,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 
 @router.patch(
     "/{slug}",
-    response=OrganisationOut,
+    response=responses(OrganisationOut, 403, 404),
     auth=required_auth,
     summary="Change an organisation (backbone staff)",
 )
@@ -207,7 +204,7 @@ def update_organisation(
 
 @router.post(
     "/{slug}/archive",
-    response=OrganisationOut,
+    response=responses(OrganisationOut, 403, 404),
     auth=required_auth,
     summary="Archive an organisation (backbone staff)",
 )
@@ -222,7 +219,7 @@ def archive_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
 
 @router.post(
     "/{slug}/restore",
-    response=OrganisationOut,
+    response=responses(OrganisationOut, 403, 404),
     auth=required_auth,
     summary="Restore an archived organisation (backbone staff)",
 )
@@ -235,6 +232,8 @@ def restore_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
     return _out(request, organisation)
 
 
-@sector_router.get("", response=list[SectorOut], summary="The sectors in use")
-def list_sectors(request: HttpRequest) -> list[SectorOut]:
-    return [SectorOut.from_orm(sector) for sector in selectors.sector_list()]
+@sector_router.get("", response=responses(SectorPage), summary="The sectors in use")
+def list_sectors(request: HttpRequest, pages: Query[PageQuery]) -> SectorPage:
+    return paginate(
+        request, selectors.sector_list(), pages, out=SectorOut.from_orm, page=SectorPage
+    )

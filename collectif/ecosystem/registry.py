@@ -19,6 +19,7 @@ from collectif.core.manifest import (
     UrlMount,
 )
 from collectif.ecosystem import demo, demo_people, selectors
+from collectif.ecosystem.access import ACCESS
 from collectif.ecosystem.api import router, sector_router
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.permissions import PERMISSIONS
@@ -70,6 +71,7 @@ def _demo_summary() -> list[str]:
 
 manifest = Manifest(
     label="ecosystem",
+    access=ACCESS,
     after=("core", "accounts"),
     nav=(
         NavEntry(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collectif.core.actors import Actor, require
 from collectif.core.models import Job, Province
-from collectif.core.services import audit_record, diff_fields, enqueue_on_commit, job_create
+from collectif.core.services import audit_record, diff_fields, job_create, job_enqueue
 from collectif.ecosystem import selectors
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
@@ -296,7 +296,7 @@ def organisation_export_start(
             target=job,
             changes=filters or {},
         )
-        enqueue_on_commit(organisation_export_csv, str(job.pk))
+        job_enqueue(job, organisation_export_csv)
     return job
 
 

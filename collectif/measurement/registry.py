@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from collectif.agenda.plan_pages import PLAN_PAGES
 from collectif.core.manifest import ApiMount, DemoLoader, Manifest, NavEntry, UrlMount
 from collectif.measurement import demo
+from collectif.measurement.access import ACCESS
 from collectif.measurement.api.results import router as results_router
 from collectif.measurement.api.submissions import router as measurement_router
 from collectif.measurement.audit import MeasurementAction
@@ -15,6 +16,7 @@ from collectif.measurement.views.setup import PLAN_PAGES_PART
 
 manifest = Manifest(
     label="measurement",
+    access=ACCESS,
     after=("core", "accounts", "ecosystem", "agenda"),
     nav=(
         NavEntry(

@@ -6,6 +6,7 @@ from collectif.measurement.views import (
     datasets,
     dimensions,
     files,
+    history,
     indicators,
     periods,
     results,
@@ -45,6 +46,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="template_download",
     ),
     path("organisations/<slug:slug>/upload/", files.upload, name="upload"),
+    path(
+        "organisations/<slug:slug>/upload/confirm/",
+        files.upload_confirm,
+        name="upload_confirm",
+    ),
+    path(
+        "submissions/<int:pk>/history/<int:version>/restore/",
+        history.version_restore,
+        name="version_restore",
+    ),
     # Results
     path("scorecard/", results.scorecard, name="scorecard"),
     path("indicators/<str:code>/", results.indicator_detail, name="indicator_detail"),

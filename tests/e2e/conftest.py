@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from collectif.core.demo import load_reference_data
+from tests.e2e.policies import watch_policies
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -53,8 +54,10 @@ def page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator
     context = browser.new_context(base_url=live_server.url, locale="en-CA")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = watch_policies(page)
     yield page
     context.close()
+    assert not refused, "the page's security policies refused something:\n" + "\n".join(refused)
 
 
 @pytest.fixture(scope="session")

@@ -74,3 +74,69 @@ def test_the_documentation_page_works_offline() -> None:
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def _schema_of(operation: dict[str, Any], status: str) -> str:
+    content = operation["responses"][status]["content"]["application/json"]["schema"]
+    return str(content.get("$ref", content)).rsplit("/", 1)[-1]
+
+
+def test_every_operation_declares_the_errors_it_can_give_in_the_error_format() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    for method, path, operation in _operations(document):
+        statuses = set(operation["responses"])
+        assert {"400", "401", "422"} <= statuses, (method, path)
+        for status in statuses - {"200", "201"}:
+            assert _schema_of(operation, status) == "ErrorOut", (method, path, status)
+        if "{" in path:
+            assert "404" in statuses, (method, path)
+        if method != "GET":
+            assert "403" in statuses, (method, path)
+    error = document["components"]["schemas"]["ErrorBodyOut"]
+    assert set(error["required"]) == {"code", "message", "details"}
+
+
+def test_every_list_is_a_page_with_a_count_and_links() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    lists = {
+        path: _schema_of(operation, "200")
+        for method, path, operation in _operations(document)
+        if method == "GET" and "{" not in path and not path.endswith(("/me", "/aggregate"))
+    }
+    assert set(lists) == {
+        "/api/v1/provinces",
+        "/api/v1/organisations",
+        "/api/v1/sectors",
+        "/api/v1/measurement/indicators",
+        "/api/v1/measurement/periods",
+        "/api/v1/measurement/datasets",
+        "/api/v1/measurement/submissions",
+    }
+    for path, name in lists.items():
+        page = schemas[name]
+        assert name.endswith("Page"), path
+        assert set(page["required"]) == {
+            "count",
+            "page",
+            "pages",
+            "page_size",
+            "next",
+            "previous",
+            "results",
+        }
+        parameters = next(op for m, p, op in _operations(document) if (m, p) == ("GET", path))[
+            "parameters"
+        ]
+        size = next(p for p in parameters if p["name"] == "page_size")
+        assert size["schema"]["maximum"] == 100, path
+    summary = schemas["SubmissionSummaryOut"]["properties"]
+    assert summary["values"]["type"] == "integer"

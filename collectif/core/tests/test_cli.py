@@ -39,12 +39,13 @@ def test_check_runs_the_system_checks() -> None:
     assert "System check identified no issues" in result.stdout
 
 
-def test_worker_is_short_for_the_task_worker() -> None:
+def test_worker_takes_the_task_workers_options() -> None:
     worker = _collectif("worker", "--help")
-    db_worker = _collectif("db_worker", "--help")
     assert worker.returncode == 0, worker.stderr
-    assert "usage: collectif db_worker" in worker.stdout
-    assert worker.stdout == db_worker.stdout
+    assert "usage: collectif worker" in worker.stdout
+    assert "waits for the database" in worker.stdout
+    for option in ("--queue-name", "--interval", "--batch", "--max-tasks", "--worker-id"):
+        assert option in worker.stdout
 
 
 def test_an_unknown_command_fails() -> None:

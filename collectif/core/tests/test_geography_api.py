@@ -23,7 +23,9 @@ def _error(response: Any, status: int) -> dict[str, Any]:
 def test_the_provinces_are_listed_with_their_population(client: Client) -> None:
     response = client.get("/api/v1/provinces")
     assert response.status_code == 200
-    provinces = response.json()
+    page = response.json()
+    assert (page["count"], page["pages"], page["next"], page["previous"]) == (13, 1, None, None)
+    provinces = page["results"]
     assert [p["code"] for p in provinces][:2] == ["NL", "PE"]
     assert len(provinces) == 13
     assert sum(p["population_2021"] for p in provinces) == 36_991_981
@@ -77,7 +79,8 @@ def test_an_impossible_postal_code_is_refused_in_the_clients_language(
 
 
 @pytest.mark.django_db
-def test_the_province_list_costs_one_query(client: Client) -> None:
+def test_the_province_list_costs_two_queries(client: Client) -> None:
+    """The count and the page."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/api/v1/provinces").status_code == 200
-    assert len(captured.captured_queries) == 1
+    assert len(captured.captured_queries) == 2

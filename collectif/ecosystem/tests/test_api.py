@@ -45,6 +45,11 @@ def test_the_list_is_public_filtered_and_paged(client: Client) -> None:
     assert response.status_code == 200
     assert (body["count"], body["page"], body["pages"]) == (5, 2, 3)
     assert [o["name_en"] for o in body["results"]] == ["Fund 2", "Fund 3"]
+    base = "http://testserver/api/v1/organisations?sector=funder"
+    assert body["next"] == f"{base}&page=3&page_size=2"
+    assert body["previous"] == f"{base}&page=1&page_size=2"
+    last = client.get(body["next"]).json()
+    assert ([o["name_en"] for o in last["results"]], last["next"]) == (["Fund 4"], None)
     first = body["results"][0]
     assert first["sector"] == "funder"
     assert first["head_office_province"] == "ON"
@@ -181,7 +186,7 @@ def test_an_archived_organisation_is_gone_for_the_public(client: Client) -> None
 
 @pytest.mark.django_db
 def test_the_sectors(client: Client) -> None:
-    body = client.get("/api/v1/sectors").json()
+    body = client.get("/api/v1/sectors").json()["results"]
     assert len(body) == 8
     assert body[0] == {
         "code": "non-profit",

@@ -43,7 +43,9 @@ def test_the_organisation_api_list_costs_a_fixed_number_of_queries(client: Clien
 
 
 @pytest.mark.django_db
-def test_the_sector_api_list_costs_one_query(client: Client) -> None:
+def test_the_sector_api_list_costs_two_queries(client: Client) -> None:
+    """The count and the page, however many sectors there are."""
+
     def add(count: int) -> None:
         start = Sector.objects.count()
         Sector.objects.bulk_create(
@@ -51,4 +53,4 @@ def test_the_sector_api_list_costs_one_query(client: Client) -> None:
             for n in range(start, start + count)
         )
 
-    assert same_queries_for_3_and_30(client, "/api/v1/sectors", add) == 1
+    assert same_queries_for_3_and_30(client, "/api/v1/sectors", add) == 2

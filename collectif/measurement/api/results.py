@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from collectif.accounts.api_auth import optional_auth
+from collectif.core.api_errors import responses
 from collectif.measurement.domain.breakdowns import make_key
 from collectif.measurement.domain.periods import parse_period
 from collectif.measurement.models import CANADA
@@ -51,7 +52,7 @@ def _period_bound(value: str | None, field: str, *, end: bool) -> date | None:
 
 @router.get(
     "/aggregate",
-    response=list[AggregateOut],
+    response=responses(list[AggregateOut], 404),
     summary="An indicator's figures by period, region and dimension member",
     description=(
         "Query parameters: `indicator` (code), `from` and `to` (period codes such as "

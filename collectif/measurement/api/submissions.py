@@ -1,8 +1,10 @@
 """`/api/v1/measurement`: reference data, and the steward's own submissions.
 
 Published indicators and the periods may be read by anyone; everything else needs a
-token or a session. Writes are idempotent with an `Idempotency-Key` header: a retried
-request with the same key and body gets the same answer and writes nothing again.
+token or a session. Every list is paged (`core.api_pages`); the submissions list carries
+summaries and a submission's own address carries its values. Writes are idempotent with
+an `Idempotency-Key` header: a retried request with the same key and body gets the same
+answer and writes nothing again, even when the copies arrive at once.
 """
 
 from datetime import date, datetime
@@ -10,21 +12,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.params.functions import Header
 
 from collectif.accounts.api_auth import optional_auth, required_auth
 from collectif.core.actors import actor_may, request_actor, require
-from collectif.core.api_errors import error_body
+from collectif.core.api_errors import error_body, responses
+from collectif.core.api_pages import Page, PageQuery, paginate
 from collectif.measurement.domain.breakdowns import make_key, parse_key
 from collectif.measurement.domain.validation import CellValue, Problem
-from collectif.measurement.models import Dataset, Indicator, Submission
+from collectif.measurement.models import Dataset, Indicator, Period, Submission
 from collectif.measurement.selectors import submissions as selectors
 from collectif.measurement.services import submissions as services
 
 router = Router(tags=["measurement"])
+
+# What `Value.value` holds (20 digits, 6 of them decimals): a value is rounded to the
+# decimals, and must stay under the limit once rounded.
+VALUE_QUANTUM = Decimal("0.000001")
+VALUE_LIMIT = Decimal(10) ** 14
+CODE_LENGTH = 100  # longer than any code or slug: a longer one cannot name anything
 
 
 class IndicatorOut(Schema):
@@ -73,19 +84,44 @@ class DatasetOut(Schema):
     indicators: list[DatasetItemOut]
 
 
+class IndicatorPage(Page[IndicatorOut]):
+    pass
+
+
+class PeriodPage(Page[PeriodOut]):
+    pass
+
+
+class DatasetPage(Page[DatasetOut]):
+    pass
+
+
+class PeriodFilters(PageQuery):
+    kind: Period.Kind | None = None
+
+
+class SubmissionFilters(PageQuery):
+    organisation: str = Field("", max_length=CODE_LENGTH, description="An organisation's slug")
+    dataset: str = Field("", max_length=CODE_LENGTH, description="A dataset's code")
+    period: str = Field("", max_length=CODE_LENGTH, description="A period's code, e.g. 2026Q1")
+    status: Submission.Status | None = None
+
+
 class ValueIn(Schema):
-    indicator: str
-    breakdown: str = ""
+    indicator: str = Field(max_length=CODE_LENGTH)
+    breakdown: str = Field("", max_length=200)
     members: dict[str, str] | None = Field(
         None, description='Instead of `breakdown`: {"province": "QC", "age": "12-17"}.'
     )
-    value: Decimal
+    value: Decimal = Field(
+        description="A finite number under 10^14, rounded to 6 decimals; JSON number or text"
+    )
 
 
 class SubmissionIn(Schema):
-    organisation: str = Field(description="The organisation's slug.")
-    dataset: str
-    period: str
+    organisation: str = Field(max_length=CODE_LENGTH, description="The organisation's slug.")
+    dataset: str = Field(max_length=CODE_LENGTH)
+    period: str = Field(max_length=CODE_LENGTH)
     values: list[ValueIn]
     submit: bool = False
 
@@ -119,6 +155,28 @@ class SubmissionOut(Schema):
     review_comment: str
     values: list[ValueOut]
     warnings: list[WarningOut] = []
+
+
+class SubmissionSummaryOut(Schema):
+    """A submission in a list: where it stands, not its values (see `url`)."""
+
+    id: int
+    organisation: str
+    dataset: str
+    period: str
+    status: str
+    version: int
+    channel: str
+    values: int = Field(description="How many values it holds")
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    url: str = Field(description="Its own address, which carries the values")
+
+
+class SubmissionPage(Page[SubmissionSummaryOut]):
+    pass
 
 
 class CommentIn(Schema):
@@ -199,15 +257,52 @@ def _submission_out(submission: Submission, warnings: list[Problem] | None = Non
     )
 
 
+def _summary_out(request: HttpRequest, submission: Any) -> SubmissionSummaryOut:
+    """A submission read by `selectors.submission_summary_list` (its values counted)."""
+    return SubmissionSummaryOut(
+        id=submission.pk,
+        organisation=submission.organisation.slug,
+        dataset=submission.dataset.code,
+        period=submission.period.code,
+        status=submission.status,
+        version=submission.version,
+        channel=submission.channel,
+        values=submission.value_count,
+        created_at=submission.created_at,
+        updated_at=submission.updated_at,
+        submitted_at=submission.submitted_at,
+        reviewed_at=submission.reviewed_at,
+        url=request.build_absolute_uri(
+            reverse("api:submission_detail", kwargs={"submission_id": submission.pk})
+        ),
+    )
+
+
+def stored_value(value: Decimal) -> Decimal | None:
+    """The value as a Value row stores it, or None when no row can hold it."""
+    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+        return None
+    rounded = value.quantize(VALUE_QUANTUM)
+    return rounded if abs(rounded) < VALUE_LIMIT else None
+
+
 def _cells(values: list[ValueIn]) -> list[CellValue]:
-    return [
-        CellValue(
-            indicator_code=v.indicator,
-            breakdown=make_key(v.members if v.members is not None else parse_key(v.breakdown)),
-            value=v.value,
+    """The request's values as cells; numbers no row can hold are named, field by field."""
+    cells, errors = [], {}
+    for index, v in enumerate(values):
+        stored = stored_value(v.value)
+        if stored is None:
+            errors[f"values.{index}.value"] = ValidationError(
+                _("Give a finite number with at most 14 digits before the decimal point.")
+            )
+            continue
+        members = v.members if v.members is not None else parse_key(v.breakdown)
+        cells.append(
+            CellValue(indicator_code=v.indicator, breakdown=make_key(members), value=stored)
         )
-        for v in values
-    ]
+    if errors:
+        raise ValidationError(errors)
+    return cells
 
 
 def _invalid(error: services.SubmissionInvalid) -> Status[dict[str, Any]]:
@@ -229,59 +324,59 @@ def _sees_internal(request: HttpRequest) -> bool:
     )
 
 
-@router.get("/indicators", response=list[IndicatorOut], auth=optional_auth)
-def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
+@router.get("/indicators", response=responses(IndicatorPage), auth=optional_auth)
+def indicator_list(request: HttpRequest, pages: Query[PageQuery]) -> IndicatorPage:
     """Published indicators; staff and stewards also see internal ones."""
     indicators = selectors.indicator_list(published_only=not _sees_internal(request))
-    return [_indicator_out(i) for i in indicators]
+    return paginate(request, indicators, pages, out=_indicator_out, page=IndicatorPage)
 
 
-@router.get("/indicators/{code}", response=IndicatorOut, auth=optional_auth)
+@router.get("/indicators/{code}", response=responses(IndicatorOut, 404), auth=optional_auth)
 def indicator_detail(request: HttpRequest, code: str) -> IndicatorOut:
     return _indicator_out(
         selectors.indicator_get(code=code, published_only=not _sees_internal(request))
     )
 
 
-@router.get("/periods", response=list[PeriodOut], auth=optional_auth)
-def period_list(request: HttpRequest, kind: str | None = None) -> Any:
-    return list(selectors.period_list(kind=kind))
+@router.get("/periods", response=responses(PeriodPage), auth=optional_auth)
+def period_list(request: HttpRequest, filters: Query[PeriodFilters]) -> PeriodPage:
+    periods = selectors.period_list(kind=filters.kind)
+    return paginate(request, periods, filters, out=PeriodOut.from_orm, page=PeriodPage)
 
 
-@router.get("/datasets", response=list[DatasetOut], auth=required_auth)
-def dataset_list(request: HttpRequest) -> list[DatasetOut]:
-    return [_dataset_out(d) for d in selectors.dataset_list()]
+@router.get("/datasets", response=responses(DatasetPage), auth=required_auth)
+def dataset_list(request: HttpRequest, pages: Query[PageQuery]) -> DatasetPage:
+    return paginate(request, selectors.dataset_list(), pages, out=_dataset_out, page=DatasetPage)
 
 
-@router.get("/datasets/{code}", response=DatasetOut, auth=required_auth)
+@router.get("/datasets/{code}", response=responses(DatasetOut, 404), auth=required_auth)
 def dataset_detail(request: HttpRequest, code: str) -> DatasetOut:
     return _dataset_out(selectors.dataset_get(code=code))
 
 
-@router.get("/submissions", response=list[SubmissionOut], auth=required_auth)
-def submission_list(
-    request: HttpRequest,
-    *,
-    organisation: str | None = None,
-    dataset: str | None = None,
-    period: str | None = None,
-    status: str | None = None,
-) -> list[Any]:
-    """Your organisations' submissions (every organisation's for backbone staff)."""
-    submissions = selectors.submission_list(
+@router.get("/submissions", response=responses(SubmissionPage), auth=required_auth)
+def submission_list(request: HttpRequest, filters: Query[SubmissionFilters]) -> SubmissionPage:
+    """Your organisations' submissions (every organisation's for backbone staff), newest
+    period first, as summaries: each one's `url` gives its values."""
+    submissions = selectors.submission_summary_list(
         user=request.user,
-        organisation=selectors.organisation_for_report(slug=organisation) if organisation else None,
-        dataset=selectors.dataset_get(code=dataset) if dataset else None,
-        period=selectors.period_get(code=period) if period else None,
-        status=status,
-        with_values=True,
+        organisation=filters.organisation,
+        dataset=filters.dataset,
+        period=filters.period,
+        status=filters.status or "",
     )
-    return [_submission_out(s) for s in submissions]
+    return paginate(
+        request,
+        submissions,
+        filters,
+        out=lambda submission: _summary_out(request, submission),
+        page=SubmissionPage,
+    )
 
 
 @router.post(
     "/submissions",
-    response={200: SubmissionOut, 201: SubmissionOut, 409: Any, 422: Any},
+    response=responses(SubmissionOut, 403, 404, 409, status=201),
     auth=required_auth,
 )
 def submission_create(
@@ -315,14 +410,19 @@ def submission_create(
     return Status(201, _submission_out(submission, warnings))
 
 
-@router.get("/submissions/{submission_id}", response=SubmissionOut, auth=required_auth)
+@router.get(
+    "/submissions/{submission_id}",
+    response=responses(SubmissionOut, 404),
+    auth=required_auth,
+    url_name="submission_detail",
+)
 def submission_detail(request: HttpRequest, submission_id: int) -> Any:
     return _submission_out(selectors.submission_get(user=request.user, pk=submission_id))
 
 
 @router.put(
     "/submissions/{submission_id}/values",
-    response={200: SubmissionOut, 422: Any},
+    response=responses(SubmissionOut, 403, 404),
     auth=required_auth,
 )
 def submission_values_replace(request: HttpRequest, submission_id: int, payload: ValuesIn) -> Any:
@@ -343,7 +443,7 @@ def submission_values_replace(request: HttpRequest, submission_id: int, payload:
 
 @router.post(
     "/submissions/{submission_id}/submit",
-    response={200: SubmissionOut, 422: Any},
+    response=responses(SubmissionOut, 403, 404),
     auth=required_auth,
 )
 def submission_submit(request: HttpRequest, submission_id: int) -> Any:
@@ -360,7 +460,11 @@ def _for_review(request: HttpRequest, submission_id: int) -> Submission:
     return selectors.submission_get(user=request.user, pk=submission_id)
 
 
-@router.post("/submissions/{submission_id}/approve", response=SubmissionOut, auth=required_auth)
+@router.post(
+    "/submissions/{submission_id}/approve",
+    response=responses(SubmissionOut, 403, 404),
+    auth=required_auth,
+)
 def submission_approve(request: HttpRequest, submission_id: int) -> Any:
     """Backbone staff: approve; the data counts in the shared figures at once."""
     submission = _for_review(request, submission_id)
@@ -369,7 +473,11 @@ def submission_approve(request: HttpRequest, submission_id: int) -> Any:
     )
 
 
-@router.post("/submissions/{submission_id}/return", response=SubmissionOut, auth=required_auth)
+@router.post(
+    "/submissions/{submission_id}/return",
+    response=responses(SubmissionOut, 403, 404),
+    auth=required_auth,
+)
 def submission_return(request: HttpRequest, submission_id: int, payload: CommentIn) -> Any:
     """Backbone staff: send back to the organisation with a comment."""
     submission = _for_review(request, submission_id)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -60,17 +61,11 @@ def submission_list(
     dataset: Dataset | None = None,
     period: Period | None = None,
     status: str | None = None,
-    with_values: bool = False,
 ) -> QuerySet[Submission]:
-    """The submissions this person may see; `with_values` reads every one's values at
-    once (as `ordered_values`), for lists that show them."""
+    """The submissions this person may see."""
     submissions = Submission.objects.select_related(
         "organisation", "dataset", "period", "submitted_by", "reviewed_by"
     )
-    if with_values:
-        submissions = submissions.prefetch_related(
-            Prefetch("values", queryset=_ordered_values(), to_attr="ordered_values")
-        )
     if not is_backbone_staff(user):
         submissions = submissions.filter(organisation_id__in=organisations_acting_for(user))
     if organisation is not None:
@@ -98,9 +93,7 @@ def submission_values(*, submission: Submission) -> QuerySet[Value]:
 
 
 def submission_value_list(*, submission: Submission) -> list[Value]:
-    """The values `submission_list(with_values=True)` read with the list, else read now."""
-    values: list[Value] | None = getattr(submission, "ordered_values", None)
-    return list(submission_values(submission=submission)) if values is None else values
+    return list(submission_values(submission=submission))
 
 
 def submission_versions(*, submission: Submission) -> QuerySet[SubmissionVersion]:
@@ -337,3 +330,45 @@ def organisation_find(*, slug: str) -> Organisation | None:
 def organisations_reporting(*, user: Any) -> QuerySet[Organisation]:
     """The organisations this person reports data for."""
     return Organisation.objects.filter(pk__in=organisations_acting_for(user)).order_by("slug")
+
+
+def sent_submissions(*, user: Any) -> QuerySet[Submission]:
+    """Everything the person's organisations sent, the latest first, for a paged list."""
+    return (
+        submission_list(user=user)
+        .exclude(status=Submission.Status.DRAFT)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def submission_summary_list(
+    *,
+    user: Any,
+    organisation: str = "",
+    dataset: str = "",
+    period: str = "",
+    status: str = "",
+) -> QuerySet[Submission]:
+    """The submissions this person may see, filtered by codes, each with `value_count`:
+    what a list of submissions shows, without reading a single value.
+
+    The count is a subquery rather than a join: PostgreSQL runs it for the page's rows
+    only, and counting the list needs no GROUP BY.
+    """
+    counts = (
+        Value.objects.filter(submission=OuterRef("pk"))
+        .order_by()
+        .values("submission")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    submissions = submission_list(user=user, status=status).annotate(
+        value_count=Coalesce(Subquery(counts), 0)
+    )
+    if organisation:
+        submissions = submissions.filter(organisation__slug=organisation)
+    if dataset:
+        submissions = submissions.filter(dataset__code=dataset)
+    if period:
+        submissions = submissions.filter(period__code=period.strip().upper())
+    return submissions

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from collectif.core.actors import Actor, require
 from collectif.core.models import Job
-from collectif.core.services import audit_record, diff_fields, enqueue_on_commit, job_create
+from collectif.core.services import audit_record, diff_fields, job_create, job_enqueue
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain import rollups
 from collectif.measurement.models import Dataset, Indicator, Period
@@ -59,9 +59,7 @@ def completeness_reminders_send(
         target=period,
         changes=params,
     )
-    enqueue_on_commit(
-        completeness_reminders, str(job.pk), period.pk, dataset.pk if dataset else None
-    )
+    job_enqueue(job, completeness_reminders, period.pk, dataset.pk if dataset else None)
     return job
 
 

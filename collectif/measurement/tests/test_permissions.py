@@ -128,7 +128,7 @@ def test_steward_of_a_cannot_reach_b_through_the_api(client, two_organisations):
     _token, secret = api_token_create(actor=two_organisations["steward_a"], name="t")
     headers = {"Authorization": f"Bearer {secret}"}
     pk = two_organisations["sub_b"].pk
-    listed = client.get(f"{API}/submissions", headers=headers).json()
+    listed = client.get(f"{API}/submissions", headers=headers).json()["results"]
     assert [s["id"] for s in listed] == [two_organisations["sub_a"].pk]
     assert client.get(f"{API}/submissions/{pk}", headers=headers).status_code == 404
     put = client.put(

@@ -2,12 +2,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
 from collectif.core.manifest import attention_items, nav_entries
-from collectif.core.testing import queries_for
+from collectif.core.models import AuditEvent
+from collectif.core.testing import queries_for, same_queries_for_3_and_30
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import DatasetIndicator, Rollup, Submission, Value
@@ -21,9 +24,9 @@ from collectif.measurement.tests.factories import (
 )
 
 # What each list page costs, whatever its number of rows (session, person, roles,
-# navigation, then the page's own reads).
-STEWARD_HOME_QUERIES = 13
-REVIEW_QUEUE_QUERIES = 6
+# navigation, then the page's own reads, a page of a list being a count and a slice).
+STEWARD_HOME_QUERIES = 14
+REVIEW_QUEUE_QUERIES = 7
 SUBMISSION_DETAIL_QUERIES = 10
 
 
@@ -106,20 +109,93 @@ def test_steward_home_empty_state(client):
     assert "Nothing to report right now" in page
 
 
-@pytest.mark.django_db
-def test_start_creates_the_draft_and_opens_the_form(client, world):
-    client.force_login(world["steward"])
-    response = client.get(
-        url(
-            "submission_start",
-            slug=world["organisation"].slug,
-            dataset=world["dataset"].code,
-            period="2026Q2",
-        )
+def start_url(world, dataset=None, period="2026Q2"):
+    return url(
+        "submission_start",
+        slug=world["organisation"].slug,
+        dataset=dataset or world["dataset"].code,
+        period=period,
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["steward", "staff"])
+def test_opening_a_report_link_shows_an_empty_form_and_writes_nothing(client, world, role):
+    client.force_login(world[role])
+    before = (Submission.objects.count(), AuditEvent.objects.count())
+    response = client.get(start_url(world))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Report" in page
+    assert 'name="v-served"' in page
+    assert 'value=""' in page or 'name="v-served" value' not in page
+    assert (Submission.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_the_first_save_creates_the_draft_with_its_values(client, world):
+    client.force_login(world["steward"])
+    response = client.post(start_url(world), {"v-served": "1 234", "save": "1"})
     submission = Submission.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("submission_edit", pk=submission.pk)
+    assert submission.status == Submission.Status.DRAFT
+    assert dict(Value.objects.values_list("breakdown", "value")) == {"": Decimal(1234)}
+    assert AuditEvent.objects.filter(action="measurement.submission_open").count() == 1
+    # The link now opens the saved draft, with its values.
+    page = client.get(start_url(world), follow=True).content.decode()
+    assert "1,234" in page
+
+
+@pytest.mark.django_db
+def test_a_first_save_that_is_refused_leaves_no_draft(client, world):
+    client.force_login(world["steward"])
+    response = client.post(start_url(world), {"v-served": "-4", "submit": "1"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not Submission.objects.exists()
+    assert not Value.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_first_save_can_send_the_report_at_once(client, world):
+    client.force_login(world["steward"])
+    response = client.post(start_url(world), {"v-served": "12", "submit": "1"})
+    submission = Submission.objects.get()
+    assert response["Location"] == url("submission_detail", pk=submission.pk)
+    assert submission.status == Submission.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_sent_report_opens_on_its_page(client, world):
+    submission = submitted(world)
+    client.force_login(world["steward"])
+    response = client.get(start_url(world))
+    assert response["Location"] == url("submission_detail", pk=submission.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["steward", "staff"])
+def test_a_dataset_the_organisation_does_not_report_is_a_clear_404(client, world, role):
+    other = DatasetFactory.create(indicators=[world["indicator"]], organisations=[])
+    client.force_login(world[role])
+    before = (Submission.objects.count(), AuditEvent.objects.count())
+    response = client.get(start_url(world, dataset=other.code))
+    assert response.status_code == 404
+    assert "This organisation does not report this data" in response.content.decode()
+    assert client.post(start_url(world, dataset=other.code), {"v-served": "1"}).status_code == 404
+    french = client.get(start_url(world, dataset=other.code).replace("/en/", "/fr/"))
+    assert french.status_code == 404
+    assert "Cet organisme ne déclare pas ces données" in french.content.decode()
+    assert (Submission.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_an_unknown_dataset_or_period_is_a_404(client, world):
+    client.force_login(world["staff"])
+    assert client.get(start_url(world, dataset="nope")).status_code == 404
+    assert client.get(start_url(world, period="1999Q9")).status_code == 404
+    assert not Submission.objects.exists()
 
 
 @pytest.mark.django_db
@@ -316,19 +392,44 @@ def report_datasets(world, count: int) -> None:
 @pytest.mark.django_db
 def test_the_stewards_page_costs_the_same_for_3_and_30_reports(client, world):
     client.force_login(world["steward"])
-    report_datasets(world, 3)
-    few = queries_for(client, url("steward_home"))
-    report_datasets(world, 27)
-    assert queries_for(client, url("steward_home")) == few == STEWARD_HOME_QUERIES
+    count = same_queries_for_3_and_30(
+        client, url("steward_home"), lambda n: report_datasets(world, n)
+    )
+    assert count == STEWARD_HOME_QUERIES
 
 
 @pytest.mark.django_db
 def test_the_review_queue_costs_the_same_for_3_and_30_submissions(client, world):
     client.force_login(world["staff"])
+    count = same_queries_for_3_and_30(
+        client, url("review_queue"), lambda n: report_datasets(world, n)
+    )
+    assert count == REVIEW_QUEUE_QUERIES
+
+
+@pytest.mark.django_db
+@override_settings(COLLECTIF={**settings.COLLECTIF, "PAGE_SIZE": 2})
+def test_the_review_queue_is_read_one_page_at_a_time(client, world):
+    report_datasets(world, 5)
+    client.force_login(world["staff"])
+    first = client.get(url("review_queue")).content.decode()
+    assert first.count(">Review<") == 2
+    assert "5 submissions are waiting." in first
+    assert "Page 1 of 3" in first
+    last = client.get(url("review_queue") + "?page=3").content.decode()
+    assert last.count(">Review<") == 1
+    assert "Page 3 of 3" in last
+
+
+@pytest.mark.django_db
+@override_settings(COLLECTIF={**settings.COLLECTIF, "PAGE_SIZE": 2})
+def test_the_stewards_sent_reports_are_read_one_page_at_a_time(client, world):
     report_datasets(world, 3)
-    few = queries_for(client, url("review_queue"))
-    report_datasets(world, 27)
-    assert queries_for(client, url("review_queue")) == few == REVIEW_QUEUE_QUERIES
+    client.force_login(world["steward"])
+    first = client.get(url("steward_home")).content.decode()
+    assert "Page 1 of 2" in first
+    second = client.get(url("steward_home") + "?page=2").content.decode()
+    assert "Page 2 of 2" in second
 
 
 def measured_by(world, count: int) -> None:

@@ -1,8 +1,13 @@
 """Pages of the submission workflow: the steward's home, the web form, the review."""
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +20,9 @@ from collectif.core.forms import apply_errors, posted, render_form_page
 from collectif.core.permissions import permission_required
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.cells import expected_cells
-from collectif.measurement.domain.validation import Problem
+from collectif.measurement.domain.validation import CellValue, Problem
 from collectif.measurement.forms.submissions import CommentForm, SubmissionValuesForm
-from collectif.measurement.models import Submission
+from collectif.measurement.models import Dataset, Submission
 from collectif.measurement.selectors import submissions as selectors
 from collectif.measurement.services import submissions as services
 
@@ -36,6 +41,12 @@ def _reported_submission(request: HttpRequest, pk: int) -> Submission:
     return submission
 
 
+def _page(request: HttpRequest, submissions: QuerySet[Submission]) -> Page[Submission]:
+    """One page of a list of submissions, read with LIMIT and a count, never all of them."""
+    paginator = Paginator(submissions, settings.COLLECTIF["PAGE_SIZE"])
+    return paginator.get_page(request.GET.get("page"))
+
+
 @login_required
 @permission_required("measurement.report_data")
 def steward_home(request: HttpRequest) -> HttpResponse:
@@ -49,7 +60,7 @@ def steward_home(request: HttpRequest) -> HttpResponse:
             "rows": [{"obligation": o, "period_label": o.period.label} for o in obligations],
             "next_due": next_due,
             "next_due_label": next_due.period.label if next_due else "",
-            "recent": selectors.recent_submissions(user=request.user),
+            "recent": _page(request, selectors.sent_submissions(user=request.user)),
         },
     )
 
@@ -58,20 +69,117 @@ def _organisation(request: HttpRequest, slug: str, **_kwargs: str) -> Organisati
     return selectors.organisation_for_report(slug=slug)
 
 
+def _not_reported(
+    request: HttpRequest, organisation: Organisation, dataset: Dataset
+) -> HttpResponse:
+    """A clear 404 rather than an error: the link names a report nobody asked for."""
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 404,
+            "title": _("This organisation does not report this data"),
+            "message": _(
+                "%(organisation)s is not asked to report %(dataset)s. Check the link, or "
+                "contact the backbone team if it should."
+            )
+            % {"organisation": organisation, "dataset": dataset},
+        },
+        status=404,
+    )
+
+
 @login_required
 @permission_required("measurement.submit_for", fn=_organisation)
 def submission_start(request: HttpRequest, *, slug: str, dataset: str, period: str) -> HttpResponse:
-    """Open (or create) the draft, then go where the person can act on it."""
-    actor = request_actor(request)
-    submission = services.submission_open(
-        actor=actor,
-        organisation=selectors.organisation_for_report(slug=slug),
-        dataset=selectors.dataset_get(code=dataset),
-        period=selectors.period_get(code=period),
+    """The report link: an empty form until the first save creates the draft.
+
+    Opening the link writes nothing (a link followed by a crawler or a preview must not
+    start a report); a report already started opens where the person can act on it.
+    """
+    organisation = selectors.organisation_for_report(slug=slug)
+    report = selectors.dataset_get(code=dataset)
+    when = selectors.period_get(code=period)
+    if not report.is_active or not selectors.dataset_reported_by_any(
+        dataset=report, organisation_ids={organisation.pk}
+    ):
+        return _not_reported(request, organisation, report)
+    existing = selectors.submission_find(
+        organisation_slug=organisation.slug, dataset_code=report.code, period_code=when.code
     )
-    if _can_edit(actor, submission):
-        return redirect("measurement:submission_edit", pk=submission.pk)
-    return redirect("measurement:submission_detail", pk=submission.pk)
+    if existing is not None:
+        name = "submission_edit" if existing.status in services.EDITABLE else "submission_detail"
+        return redirect(f"measurement:{name}", pk=existing.pk)
+    actor = request_actor(request)
+
+    def first_save(cells: list[CellValue], submit: bool) -> tuple[Submission, list[Problem]]:
+        return services.submission_first_save(
+            actor=actor,
+            organisation=organisation,
+            dataset=report,
+            period=when,
+            cells=cells,
+            submit=submit,
+        )
+
+    unsaved = Submission(organisation=organisation, dataset=report, period=when)
+    return _values_form(
+        request, unsaved, save=first_save, cancel=reverse("measurement:steward_home")
+    )
+
+
+def _save(
+    actor: Actor, submission: Submission, *, cells: list[CellValue], submit: bool
+) -> list[Problem]:
+    return services.submission_save_values(
+        actor=actor,
+        submission=submission,
+        cells=cells,
+        channel=Submission.Channel.FORM,
+        submit=submit,
+    )
+
+
+Save = Callable[[list[CellValue], bool], tuple[Submission, list[Problem]]]
+
+
+def _values_form(
+    request: HttpRequest, submission: Submission, *, save: Save, cancel: str
+) -> HttpResponse:
+    """The values grid: shown with what is saved, or saved (as a draft, or sent)."""
+    cells = expected_cells(submission.dataset)
+    current = (
+        {
+            (value.indicator.code, value.breakdown): value.value
+            for value in selectors.submission_values(submission=submission)
+        }
+        if submission.pk
+        else {}
+    )
+    form = SubmissionValuesForm(posted(request), cells=cells, initial_values=current)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            saved, warnings = save(form.cell_values(), submit)
+        except services.SubmissionInvalid as error:
+            form.add_problems(error.problems)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning.message)
+            if submit:
+                messages.success(
+                    request, _("Your data was sent. The backbone team will review it.")
+                )
+                return redirect("measurement:submission_detail", pk=saved.pk)
+            messages.success(request, _("Your draft was saved. You can come back to it."))
+            return redirect("measurement:submission_edit", pk=saved.pk)
+    return render(
+        request,
+        "measurement/submission_form.html",
+        {"submission": submission, "form": form, "grids": form.grids(), "cancel_url": cancel},
+    )
 
 
 def _detail(
@@ -129,40 +237,16 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("This submission is locked: it was sent and cannot be changed.")
         )
         return redirect("measurement:submission_detail", pk=submission.pk)
-    cells = expected_cells(submission.dataset)
-    current = {
-        (value.indicator.code, value.breakdown): value.value
-        for value in selectors.submission_values(submission=submission)
-    }
-    form = SubmissionValuesForm(posted(request), cells=cells, initial_values=current)
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        try:
-            warnings = services.submission_save_values(
-                actor=request_actor(request),
-                submission=submission,
-                cells=form.cell_values(),
-                channel=Submission.Channel.FORM,
-                submit=submit,
-            )
-        except services.SubmissionInvalid as error:
-            form.add_problems(error.problems)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            for warning in warnings:
-                messages.warning(request, warning.message)
-            if submit:
-                messages.success(
-                    request, _("Your data was sent. The backbone team will review it.")
-                )
-                return redirect("measurement:submission_detail", pk=submission.pk)
-            messages.success(request, _("Your draft was saved. You can come back to it."))
-            return redirect("measurement:submission_edit", pk=submission.pk)
-    return render(
+    actor = request_actor(request)
+
+    def save(cells: list[CellValue], submit: bool) -> tuple[Submission, list[Problem]]:
+        return submission, _save(actor, submission, cells=cells, submit=submit)
+
+    return _values_form(
         request,
-        "measurement/submission_form.html",
-        {"submission": submission, "form": form, "grids": form.grids()},
+        submission,
+        save=save,
+        cancel=reverse("measurement:submission_detail", kwargs={"pk": submission.pk}),
     )
 
 
@@ -170,7 +254,7 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("measurement.review")
 def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "measurement/review_queue.html", {"submissions": selectors.review_queue()}
+        request, "measurement/review_queue.html", {"page": _page(request, selectors.review_queue())}
     )
 
 

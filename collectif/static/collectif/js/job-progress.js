@@ -17,7 +17,9 @@
           box.querySelector(".job-status").textContent = job.status_label;
           box.querySelector(".job-message").textContent = job.message;
           box.querySelector(".job-count").textContent = job.count_label;
-          if (job.finished) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
+          // A finished job, or one whose worker stopped: stop polling, reload to show the
+          // result or the "start again" button.
+          if (job.finished || job.stalled) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
         })
         .catch(function () { if (refresh) { refresh.hidden = false; } });
     }

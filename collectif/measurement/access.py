@@ -1,0 +1,67 @@
+"""Who may use the measurement pages and API (the permission matrix, decision 0023).
+
+OWN_OR_STAFF is the object rule of `measurement.submit_for` and friends: the stewards
+of the organisation the URL names (or of the submission's organisation) and staff.
+"""
+
+from collectif.core.manifest import (
+    MEMBERS,
+    OWN_OR_STAFF,
+    PUBLIC,
+    SIGNED_IN,
+    STAFF,
+    STEWARDS,
+    Access,
+    access,
+)
+
+# Any steward, and staff who help in a steward's place.
+STEWARDS_AND_STAFF = access(*STEWARDS.allowed, *STAFF.allowed)
+
+ACCESS: dict[str, Access] = {
+    # Submissions
+    "measurement:steward_home": STEWARDS,
+    "measurement:submission_start": OWN_OR_STAFF,
+    "measurement:submission_detail": OWN_OR_STAFF,
+    "measurement:submission_edit": OWN_OR_STAFF,
+    "measurement:submission_send": OWN_OR_STAFF.by_post(),
+    "measurement:review_queue": STAFF,
+    "measurement:submission_approve": STAFF,
+    "measurement:submission_return": STAFF,
+    "measurement:submission_reopen": STAFF,
+    "measurement:version_restore": OWN_OR_STAFF,
+    # Files
+    "measurement:template_download": STEWARDS_AND_STAFF,
+    "measurement:upload": OWN_OR_STAFF,
+    "measurement:upload_confirm": OWN_OR_STAFF.by_post(),
+    # Results: public figures are suppressed; members see the scorecard.
+    "measurement:scorecard": MEMBERS,
+    "measurement:indicator_detail": MEMBERS,
+    "measurement:indicator_story": STAFF,
+    "measurement:partner_results": OWN_OR_STAFF,
+    "measurement:completeness": STAFF,
+    "measurement:completeness_remind": STAFF.by_post(),
+    "measurement:report_card": PUBLIC,
+    "measurement:report_card_csv": PUBLIC,
+    "measurement:export": STAFF,
+    "measurement:export_csv": STAFF,
+    "measurement:export_xlsx": STAFF,
+    # Setup: the backbone's alone.
+    "measurement:setup_*": STAFF,
+    "measurement:setup_period_next_quarters": STAFF.by_post(),
+    # API
+    "collectif_measurement_api_submissions_indicator_list": PUBLIC,
+    "collectif_measurement_api_submissions_indicator_detail": PUBLIC,
+    "collectif_measurement_api_submissions_period_list": PUBLIC,
+    "collectif_measurement_api_submissions_dataset_list": SIGNED_IN,
+    "collectif_measurement_api_submissions_dataset_detail": SIGNED_IN,
+    # Everyone signed in may ask; each sees only the submissions they may see.
+    "collectif_measurement_api_submissions_submission_list": SIGNED_IN,
+    "collectif_measurement_api_submissions_submission_create": OWN_OR_STAFF,
+    "collectif_measurement_api_submissions_submission_detail": OWN_OR_STAFF,
+    "collectif_measurement_api_submissions_submission_values_replace": OWN_OR_STAFF,
+    "collectif_measurement_api_submissions_submission_submit": OWN_OR_STAFF,
+    "collectif_measurement_api_submissions_submission_approve": STAFF,
+    "collectif_measurement_api_submissions_submission_return": STAFF,
+    "collectif_measurement_api_results_aggregate": PUBLIC,
+}
