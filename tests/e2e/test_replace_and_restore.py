@@ -15,7 +15,7 @@ from collectif.accounts.tests.factories import UserFactory
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
 from collectif.measurement.models import Submission
-from collectif.measurement.services.submissions import submission_first_save
+from collectif.measurement.services.submissions import submission_write
 from collectif.measurement.tests.factories import DatasetFactory, IndicatorFactory, PeriodFactory
 from tests.e2e.conftest import assert_accessible, sign_in
 
@@ -54,12 +54,13 @@ def test_a_file_over_saved_values_is_previewed_confirmed_and_undone(page: Page, 
     dataset.organisations.add(organisation)
     steward = UserFactory.create(email="steward@example.org")
     Membership.objects.create(user=steward, organisation=organisation, role=Role.STEWARD)
-    submission, _warnings = submission_first_save(
+    submission, _warnings = submission_write(
         actor=steward,
         organisation=organisation,
         dataset=dataset,
         period=period,
         cells=[CellValue("youth_served", key, value) for key, value in SAVED.items()],
+        channel=Submission.Channel.FORM,
         submit=False,
     )
 

@@ -230,30 +230,28 @@ def submission_save_values(
 
 
 @transaction.atomic
-def submission_first_save(
+def submission_write(
     *,
     actor: Actor,
     organisation: Organisation,
     dataset: Dataset,
     period: Period,
     cells: list[CellValue],
+    channel: str,
     submit: bool,
 ) -> tuple[Submission, list[Problem]]:
-    """The first save of a report from the web form: the draft and its values, or nothing.
+    """Open the organisation's submission (the draft is created here) and save its values,
+    all or nothing: refused values leave no empty draft behind.
 
-    The report link shows an empty form without writing (a link opened by a crawler or
-    a mail preview must not start a report); the draft is created here, and refused
-    values leave no empty draft behind.
+    The web form's report link shows an empty form without writing (a link opened by a
+    crawler or a mail preview must not start a report): its first save comes here, as
+    every API write does.
     """
     submission = submission_open(
         actor=actor, organisation=organisation, dataset=dataset, period=period
     )
     warnings = submission_save_values(
-        actor=actor,
-        submission=submission,
-        cells=cells,
-        channel=Submission.Channel.FORM,
-        submit=submit,
+        actor=actor, submission=submission, cells=cells, channel=channel, submit=submit
     )
     return submission, warnings
 
@@ -456,12 +454,11 @@ def submission_receive(
         if replayed is not None:
             problems = validate_cells(cells, dataset, require_complete=submit)
             return replayed, _by_severity(problems)[1], True
-        submission = submission_open(
-            actor=actor, organisation=organisation, dataset=dataset, period=period
-        )
-        warnings = submission_save_values(
+        submission, warnings = submission_write(
             actor=actor,
-            submission=submission,
+            organisation=organisation,
+            dataset=dataset,
+            period=period,
             cells=cells,
             channel=Submission.Channel.API,
             submit=submit,

@@ -113,12 +113,13 @@ def submission_start(request: HttpRequest, *, slug: str, dataset: str, period: s
     actor = request_actor(request)
 
     def first_save(cells: list[CellValue], submit: bool) -> tuple[Submission, list[Problem]]:
-        return services.submission_first_save(
+        return services.submission_write(
             actor=actor,
             organisation=organisation,
             dataset=report,
             period=when,
             cells=cells,
+            channel=Submission.Channel.FORM,
             submit=submit,
         )
 
