@@ -1,6 +1,9 @@
 """The real worker, as a process: killed mid-job, and started while the database is away.
 
 These start `manage.py worker` subprocesses and always kill them before the test ends.
+Every test here is transactional (the worker must see the test's writes), so that
+pytest-django runs the whole file after the other tests: the flush ending a
+transactional test empties the reference tables later tests would need.
 """
 
 import os
@@ -66,6 +69,9 @@ class Workers:
             process.wait(timeout=10)
 
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[Workers]:
     started = Workers(tmp_path)
@@ -98,7 +104,6 @@ def _job(pk: Any) -> Job:
     return Job.objects.get(pk=pk)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_job_whose_worker_is_killed_is_failed_by_the_next_worker_and_can_be_retried(
     workers: Workers, client: Client
 ) -> None:

@@ -2,9 +2,9 @@
 
 A client that times out and retries, or a proxy that duplicates a request, must get the
 same answer each time and one submission. This needs real concurrent transactions, so
-it runs on PostgreSQL only (SQLite serialises every write and proves nothing). The
-tests are transactional with a serialised rollback, so the reference tables the flush
-empties are put back for the tests that run after them on the same worker.
+it runs on PostgreSQL only (SQLite serialises every write and proves nothing). Only
+transactional tests live in this file, so pytest-django runs it after the others: the
+flush that ends each one empties the reference tables, which it refills first.
 """
 
 import json
@@ -33,7 +33,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="needs concurrent transactions: run with DATABASE_URL on PostgreSQL",
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
