@@ -2,9 +2,8 @@
 
 A client that times out and retries, or a proxy that duplicates a request, must get the
 same answer each time and one submission. This needs real concurrent transactions, so
-it runs on PostgreSQL only (SQLite serialises every write and proves nothing). Only
-transactional tests live in this file, so pytest-django runs it after the others: the
-flush that ends each one empties the reference tables, which it refills first.
+it runs on PostgreSQL only (SQLite serialises every write and proves nothing). The
+flush that ends each test empties the reference tables, which it refills first.
 """
 
 import json
