@@ -34,14 +34,14 @@ def _strip_signs(text: str) -> tuple[bool, str]:
     if body.endswith("%"):
         body = body[:-1].rstrip()
     negative = False
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         negative = body[0] == "-"
         body = body[1:].lstrip()
     if body.startswith("$"):
         body = body[1:].lstrip()
     elif body.endswith("$"):
         body = body[:-1].rstrip()
-    if body[:1] in "+-" and not negative:
+    if body[:1] in ("+", "-") and not negative:
         negative = body[0] == "-"
         body = body[1:]
     return negative, body

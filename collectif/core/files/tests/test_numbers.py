@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from collectif.core.files import parse_number
@@ -139,6 +139,8 @@ def test_parse_number_reads_fullwidth_digits(value):
 
 
 @given(text=st.text(max_size=30))
+@example(text="%")
+@example(text="$ %")
 def test_parse_number_gives_a_finite_number_or_refuses(text):
     try:
         number = parse_number(text)
