@@ -259,6 +259,8 @@ COLLECTIF = {
         ),
     ),
     "PAGE_SIZE": env.int("PAGE_SIZE", default=25),
+    # A change from last period beyond this share (either way) is flagged for review.
+    "REVIEW_CHANGE_THRESHOLD_PERCENT": env.int("REVIEW_CHANGE_THRESHOLD_PERCENT", default=50),
     "INVITATION_DAYS": env.int("INVITATION_DAYS", default=14),
     # Canadian funders' fiscal years start in April.
     "FISCAL_YEAR_START_MONTH": env.int("FISCAL_YEAR_START_MONTH", default=4),

@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from collectif.api.api import api
+from collectif.api.docs import api_docs
 from collectif.core import views as core_views
 from collectif.core.manifest import ADMIN_SITE, NOBODY, PUBLIC, Access, manifests
 from collectif.core.security import admin_login
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
         for manifest in manifests()
         for mount in manifest.urls
     ),
+    path("api/", api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
@@ -39,7 +41,8 @@ ACCESS: dict[str, Access] = {
     "health": PUBLIC,
     "set_language": PUBLIC,
     "api:openapi-json": PUBLIC,
-    "api:openapi-view": PUBLIC,
+    "api:openapi-view": PUBLIC,  # leads to api_docs in the reader's language
+    "api_docs": PUBLIC,
     "api:api-root": NOBODY,  # /api/v1/ itself has no page
     "admin:*": ADMIN_SITE,
     "admin:logout": PUBLIC.by_post(),

@@ -4,6 +4,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from collectif.accounts.services import user_sign_in_note
+
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
     """People join through a staff invitation; the open sign-up form stays closed.
@@ -30,3 +32,8 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def format_email_subject(self, subject: str) -> str:
         """Our subjects already name the initiative; allauth's "[domain]" prefix is noise."""
         return subject
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Sign in, keeping the previous sign-in for "what changed since your last visit"."""
+        user_sign_in_note(user=user)
+        super().login(request, user)

@@ -17,8 +17,14 @@ ROLE_DESCRIPTIONS = {
         "Runs the initiative day to day: invites people, approves data, sees everything."
     ),
     Role.STEWARD: _("Submits and corrects the data of their organisation."),
-    Role.GOVERNANCE: _("Sits on a governance table: agendas, decisions and follow-ups."),
-    Role.RESEARCHER: _("Reads the shared data sets to study the initiative's results."),
+    Role.GOVERNANCE: _(
+        "Sits on a governance table: follows the scorecard, the report card and what "
+        "changed since their last visit."
+    ),
+    Role.RESEARCHER: _(
+        "Studies the initiative's results: downloads the published figures by region, "
+        "breakdown and period, with small figures hidden."
+    ),
 }
 
 

@@ -48,6 +48,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Lets this person use the technical administration site."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The sign-in before the current one, so a home can say what changed since then.
+    previous_login = models.DateTimeField(
+        _("previous sign-in"), null=True, blank=True, editable=False
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -132,3 +132,21 @@ def person_list(*, search: str = "") -> QuerySet[User]:
 def organisation_choices() -> QuerySet[Model]:
     """Organisations someone can still be invited to: archived ones are closed."""
     return open_organisations()
+
+
+def organisation_memberships(*, organisation: Model) -> QuerySet[Membership]:
+    """Who holds a role for an organisation, with the person, for the organisation's page."""
+    return (
+        Membership.objects.filter(organisation_id=organisation.pk)
+        .select_related("user")
+        .order_by("role", "user__full_name", "user__email")
+    )
+
+
+def organisation_pending_invitations(*, organisation: Model) -> QuerySet[Invitation]:
+    """Invitations to an organisation still waiting for an answer, the newest first."""
+    return (
+        Invitation.objects.filter(organisation_id=organisation.pk)
+        .filter(_status_filter("pending"))
+        .order_by("-created_at")
+    )

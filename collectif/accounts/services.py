@@ -260,3 +260,15 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
         },
     )
     membership.delete()
+
+
+def user_sign_in_note(*, user: User) -> None:
+    """Keep the sign-in that is about to be replaced, before Django stamps the new one.
+
+    Called by the sign-in adapter just before it signs the person in. Not audited: a
+    sign-in is not a change to the movement's data, and allauth already logs it.
+    """
+    if user.pk is None or user.last_login is None:
+        return
+    User.objects.filter(pk=user.pk).update(previous_login=user.last_login)
+    user.previous_login = user.last_login

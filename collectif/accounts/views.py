@@ -117,7 +117,14 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         next_url="accounts:invitation_list",
         context={"invitation_days": days},
     )
-    form = InvitationForm(posted(request), initial={"language": request.LANGUAGE_CODE})
+    # "Invite someone to this organisation" links here with the organisation's slug.
+    chosen = request.GET.get("organisation", "")
+    initial: dict[str, Any] = {"language": request.LANGUAGE_CODE}
+    if chosen:
+        initial["organisation"] = selectors.organisation_choices().filter(slug=chosen).first()
+    if request.GET.get("role") in Role.values:
+        initial["role"] = request.GET["role"]
+    form = InvitationForm(posted(request), initial=initial)
     return page.handle(request, form)
 
 

@@ -1,4 +1,4 @@
-"""The API's root: /api/v1/, its OpenAPI document and docs page.
+"""The API's root: /api/v1/, its OpenAPI document and the way to its docs page.
 
 Each app keeps its own `api.py`; its manifest imports the router object and names the
 path, and the root mounts every installed app's routers, in dependency order.
@@ -7,6 +7,7 @@ path, and the root mounts every installed app's routers, in dependency order.
 from ninja import NinjaAPI
 
 from collectif.accounts.api_auth import optional_auth
+from collectif.api.docs import LocalisedDocs
 from collectif.core.api_errors import install_error_handlers
 from collectif.core.manifest import manifests
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=LocalisedDocs(),
     # Endpoints anyone may read still refuse a wrong token; routers may ask for more.
     auth=optional_auth,
 )

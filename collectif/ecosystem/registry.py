@@ -44,8 +44,11 @@ def figures() -> list[Figure]:
     return [
         Figure(
             value=format_number(counts["organisations"]),
+            # The public list's organisations: private and archived ones are not counted.
             label=ngettext(
-                "partner organisation", "partner organisations", counts["organisations"]
+                "active partner organisation",
+                "active partner organisations",
+                counts["organisations"],
             ),
         ),
         Figure(

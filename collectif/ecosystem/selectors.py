@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 from django.utils.translation import get_language
 
+from collectif.accounts import selectors as accounts_selectors
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.permissions import is_backbone_staff
 from collectif.core.models import Job, Province
@@ -164,6 +165,29 @@ def organisation_attachments(*, organisation: Organisation) -> list[tuple[str, i
         if count:
             found.append((str(model._meta.verbose_name_plural), count))
     return found
+
+
+# Stewards first: they are who the page's reader most often looks for.
+ROLE_ORDER = (Role.STEWARD, Role.STAFF, Role.GOVERNANCE, Role.RESEARCHER)
+
+
+def organisation_people(*, organisation: Organisation) -> dict[str, list[Any]]:
+    """Who holds a role for the organisation (stewards first), and who is invited to.
+
+    Read through accounts' selectors: the people and their roles are accounts' to tell.
+    """
+    memberships = list(accounts_selectors.organisation_memberships(organisation=organisation))
+    memberships.sort(key=lambda m: ROLE_ORDER.index(Role(m.role)))
+    invitations = accounts_selectors.organisation_pending_invitations(organisation=organisation)
+    return {"memberships": memberships, "invitations": list(invitations)}
+
+
+def organisation_list_counts(*, organisations: QuerySet[Organisation]) -> dict[str, int]:
+    """How many of a list are private (still active) and archived (one query)."""
+    return organisations.order_by().aggregate(
+        private=Count("pk", filter=Q(is_public=False, archived_at__isnull=True)),
+        archived=Count("pk", filter=Q(archived_at__isnull=False)),
+    )
 
 
 def organisation_without_steward_count(*, user: Any) -> int:

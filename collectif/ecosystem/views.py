@@ -9,16 +9,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from collectif.accounts.models import Role
 from collectif.core.actors import request_actor
+from collectif.core.formatting import format_number
 from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
 from collectif.ecosystem import selectors, services
 from collectif.ecosystem.forms import OrganisationForm
 from collectif.ecosystem.models import Organisation
+from collectif.ecosystem.organisation_page import organisation_panels
 
 FILTER_KEYS = ("q", "sector", "province")
 
@@ -55,6 +58,30 @@ def _columns(sort: str) -> list[dict[str, Any]]:
     return columns
 
 
+def _count_notes(counts: dict[str, int]) -> list[str]:
+    """Why the staff's count differs from the public one: private and archived ones."""
+    notes = []
+    if counts["private"]:
+        notes.append(
+            ngettext(
+                "%(count)s of them is private: the public site does not list or count it.",
+                "%(count)s of them are private: the public site does not list or count them.",
+                counts["private"],
+            )
+            % {"count": format_number(counts["private"])}
+        )
+    if counts["archived"]:
+        notes.append(
+            ngettext(
+                "%(count)s of them is archived.",
+                "%(count)s of them are archived.",
+                counts["archived"],
+            )
+            % {"count": format_number(counts["archived"])}
+        )
+    return notes
+
+
 def _list_context(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
     filters = _filters(request.GET, staff=staff)
     organisations = selectors.organisation_list(user=request.user if staff else None, **filters)
@@ -62,7 +89,13 @@ def _list_context(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
         request.GET.get("page")
     )
     filtered = any(filters.get(key) for key in (*FILTER_KEYS, "needs_steward"))
+    notes = (
+        _count_notes(selectors.organisation_list_counts(organisations=organisations))
+        if staff
+        else []
+    )
     return {
+        "count_notes": notes,
         "page": page,
         "filters": filters,
         "filtered": filtered,
@@ -84,6 +117,19 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "ecosystem/organisation_list.html", _list_context(request, staff=True))
 
 
+def _people(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    """Who acts for the organisation, its stewards apart, for those who invite people."""
+    if not request.user.has_perm("accounts.view_people"):
+        return {}
+    people = selectors.organisation_people(organisation=organisation)
+    return {
+        "people": people,
+        "stewards": [m for m in people["memberships"] if m.role == Role.STEWARD],
+        "can_invite": request.user.has_perm("accounts.invite") and not organisation.is_archived,
+        "reports_data": organisation.sector.code in selectors.STEWARD_SECTORS,
+    }
+
+
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, slug=slug)
     user = request.user
@@ -97,6 +143,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": can_manage,
             "can_delete": can_manage
             and not selectors.organisation_attachments(organisation=organisation),
+            **_people(request, organisation),
+            "panels": organisation_panels(request, organisation),
         },
     )
 

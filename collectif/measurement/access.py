@@ -17,6 +17,8 @@ from collectif.core.manifest import (
 
 # Any steward, and staff who help in a steward's place.
 STEWARDS_AND_STAFF = access(*STEWARDS.allowed, *STAFF.allowed)
+# Researchers take the published figures away (decision 0026); staff may too.
+RESEARCHERS_AND_STAFF = access("researcher", *STAFF.allowed)
 
 ACCESS: dict[str, Access] = {
     # Submissions
@@ -26,6 +28,7 @@ ACCESS: dict[str, Access] = {
     "measurement:submission_edit": OWN_OR_STAFF,
     "measurement:submission_send": OWN_OR_STAFF.by_post(),
     "measurement:review_queue": STAFF,
+    "measurement:review_approve_many": STAFF,
     "measurement:submission_approve": STAFF,
     "measurement:submission_return": STAFF,
     "measurement:submission_reopen": STAFF,
@@ -43,7 +46,9 @@ ACCESS: dict[str, Access] = {
     "measurement:completeness_remind": STAFF.by_post(),
     "measurement:report_card": PUBLIC,
     "measurement:report_card_csv": PUBLIC,
-    "measurement:export": STAFF,
+    "measurement:export": RESEARCHERS_AND_STAFF,
+    "measurement:export_figures_csv": RESEARCHERS_AND_STAFF,
+    "measurement:export_figures_xlsx": RESEARCHERS_AND_STAFF,
     "measurement:export_csv": STAFF,
     "measurement:export_xlsx": STAFF,
     # Setup: the backbone's alone.
@@ -64,4 +69,5 @@ ACCESS: dict[str, Access] = {
     "collectif_measurement_api_submissions_submission_approve": STAFF,
     "collectif_measurement_api_submissions_submission_return": STAFF,
     "collectif_measurement_api_results_aggregate": PUBLIC,
+    "collectif_measurement_api_research_figures": RESEARCHERS_AND_STAFF,
 }

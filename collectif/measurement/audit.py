@@ -24,6 +24,10 @@ class MeasurementAction(AuditAction):
         _("%(actor)s sent %(object)s for approval"),
     )
     SUBMISSION_APPROVE = "measurement.submission_approve", _("%(actor)s approved %(object)s")
+    SUBMISSION_APPROVE_MANY = (
+        "measurement.submission_approve_many",
+        _("%(actor)s approved several submissions together"),
+    )
     SUBMISSION_RETURN = (
         "measurement.submission_return",
         _("%(actor)s returned %(object)s for corrections"),

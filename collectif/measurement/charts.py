@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from collectif.core.formatting import format_number
+from collectif.core.formatting import format_money, format_number
 from collectif.measurement.domain.results import Figure, forecast
 from collectif.measurement.models import Baseline, Indicator, Target
 
@@ -37,6 +37,12 @@ ORANGE = "#b54708"
 GREEN = "#1a7f37"
 GREY = "#6b6b6b"
 NO_DATA = "#e6e6e6"
+# Projector-readable sizes (px): nothing smaller than 12, ticks and legends at 13.
+TEXT = 13
+AXIS_TITLE = 14
+# A generous width per character of a 13 px label: the browser's font may be wider than
+# the one the server measures with, and a label that overflows is cut at the image edge.
+CHAR_WIDTH = 0.62
 # Light to dark; text on the two darkest tiles is white so it keeps AA contrast.
 SEQUENTIAL = ["#dbe7f5", "#a9c6ea", "#6f9fd8", "#2f6db5", "#123f77"]
 
@@ -63,6 +69,16 @@ class Chart:
     title: str
     svg: SafeString
 
+    @property
+    def caption(self) -> str:
+        return sentence(self.title)
+
+
+def sentence(text: str) -> str:
+    """End a caption with a full stop, so that the next sentence does not run into it."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
 
 def _language() -> str:
     return (translation.get_language() or "en")[:2]
@@ -76,10 +92,64 @@ def _d3_format(indicator: Indicator) -> str:
     return f",.{indicator.decimals}f"
 
 
-def _label(value: Decimal | None, indicator: Indicator, language: str) -> str:
+def _rate_base(indicator: Indicator) -> Decimal | None:
+    """The "per N" of a rate: a computed indicator's factor, or the unit's own base.
+
+    A computed indicator (numerator ÷ denominator × 100) is a count per 100 of the
+    denominator, which may exceed 100: "waiting per 100 served" is not a percentage.
+    """
+    if indicator.is_computed and indicator.factor not in (0, 1):
+        return Decimal(indicator.factor)
+    bases = {
+        Indicator.Unit.RATE_1000.value: Decimal(1000),
+        Indicator.Unit.RATE_10000.value: Decimal(10000),
+    }
+    return bases.get(str(indicator.unit))
+
+
+def unit_name(indicator: Indicator) -> str:
+    """The unit as a reader should name it: "Percent", "Rate per 100", "Count"."""
+    base = _rate_base(indicator)
+    if base is not None:
+        return _("Rate per %(base)s") % {"base": format_number(base.normalize(), 0)}
+    return str(indicator.get_unit_display())
+
+
+def is_percent(indicator: Indicator) -> bool:
+    return indicator.unit == Indicator.Unit.PERCENT and _rate_base(indicator) is None
+
+
+def with_unit(
+    value: Decimal | None,
+    indicator: Indicator,
+    *,
+    language: str | None = None,
+    signed: bool = False,
+) -> str:
+    """A value with its unit, as it reads in a sentence: 62.4%, 12.3 per 100, $1,200."""
+    language = language or _language()
     if value is None:
         return "–"
-    return format_number(value, indicator.decimals, language)
+    sign = "+" if signed and value > 0 else ""
+    if indicator.unit == Indicator.Unit.DOLLARS and _rate_base(indicator) is None:
+        return sign + format_money(value, language)
+    number = sign + format_number(value, indicator.decimals, language)
+    base = _rate_base(indicator)
+    if base is not None:
+        return _("%(value)s per %(base)s") % {
+            "value": number,
+            "base": format_number(base.normalize(), 0, language),
+        }
+    if is_percent(indicator):
+        if signed:
+            return _("%(value)s points") % {"value": number}
+        return number + ("\u00a0%" if language == "fr" else "%")
+    return number
+
+
+def polarity_cue(indicator: Indicator) -> str:
+    """Whether up is good: a reader cannot tell from a line alone."""
+    return str(indicator.get_polarity_display())
 
 
 def _accessible(svg: str, title: str, prefix: str) -> str:
@@ -113,11 +183,38 @@ def render(kind: str, indicator: Indicator, *, spec: dict[str, Any], title: str)
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """Every chart's shared look: text big enough for a meeting-room screen."""
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec.setdefault("config", {}).update(
-        {"font": "system-ui, sans-serif", "view": {"stroke": None}, "background": "white"}
+        {
+            "font": "system-ui, sans-serif",
+            "view": {"stroke": None},
+            "background": "white",
+            "axis": {
+                "labelFontSize": TEXT,
+                "titleFontSize": AXIS_TITLE,
+                "labelColor": INK,
+                "titleColor": INK,
+            },
+            "legend": {"labelFontSize": TEXT, "titleFontSize": TEXT, "labelColor": INK},
+            "title": {"fontSize": 16},
+            "text": {"fontSize": TEXT},
+        }
     )
     return spec
+
+
+def _tick_labels(indicator: Indicator, language: str) -> str | None:
+    """A Vega expression adding % to each tick of a percentage axis."""
+    if not is_percent(indicator):
+        return None
+    sign = "\u00a0%" if language == "fr" else "%"
+    return f"format(datum.value, '{_d3_format(indicator)}') + '{sign}'"
+
+
+def _label_width(labels: Sequence[str]) -> int:
+    """Room for the longest label, so that no province name is cut at the image edge."""
+    return int(max((len(label) for label in labels), default=0) * TEXT * CHAR_WIDTH) + 8
 
 
 # ---- Sparkline ------------------------------------------------------------------------
@@ -127,24 +224,25 @@ def sparkline(indicator: Indicator, series: Sequence[Figure]) -> Chart | None:
     points = [f for f in series if f.shown is not None]
     if len(points) < 2:
         return None
-    language = _language()
-    title = _("Trend of %(indicator)s: from %(first)s (%(from)s) to %(last)s (%(to)s)") % {
+    title = _("Trend of %(indicator)s: from %(first)s (%(from)s) to %(last)s (%(to)s).") % {
         "indicator": indicator.name,
-        "first": _label(points[0].value, indicator, language),
-        "from": points[0].period.code,
-        "last": _label(points[-1].value, indicator, language),
-        "to": points[-1].period.code,
+        "first": with_unit(points[0].value, indicator),
+        "from": points[0].period.label,
+        "last": with_unit(points[-1].value, indicator),
+        "to": points[-1].period.label,
     }
+    title += " " + sentence(polarity_cue(indicator))
     rows = [{"i": n, "v": float(f.value or 0)} for n, f in enumerate(points)]
-    chart = (
-        alt.Chart(alt.InlineData(values=rows))
-        .mark_line(color=BLUE, strokeWidth=2)
-        .encode(
-            x=alt.X("i:Q", axis=None),
-            y=alt.Y("v:Q", axis=None, scale=alt.Scale(zero=False)),
-        )
-        .properties(width=120, height=32)
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        x=alt.X("i:Q", axis=None),
+        y=alt.Y("v:Q", axis=None, scale=alt.Scale(zero=False)),
     )
+    chart = alt.layer(
+        base.mark_line(color=BLUE, strokeWidth=2),
+        base.transform_filter(f"datum.i == {len(rows) - 1}").mark_point(
+            color=BLUE, filled=True, size=30, opacity=1
+        ),
+    ).properties(width=120, height=32)
     spec = _spec(chart)
     spec["padding"] = 2
     return render("sparkline", indicator, spec=spec, title=title)
@@ -216,12 +314,15 @@ def turn_the_curve(
         title=None,
         scale=alt.Scale(domain=domain, range=[[1, 0], [2, 2], [8, 4], [8, 4], [2, 4]]),
     )
-    unit = indicator.get_unit_display()
-    x = alt.X("d:T", title=_("Period"), axis=alt.Axis(format="%Y", tickCount="year"))
+    language = _language()
+    x = alt.X("d:T", title=_("Year"), axis=alt.Axis(format="%Y", tickCount="year"))
+    axis: dict[str, Any] = {"format": _d3_format(indicator), "titleLimit": 280}
+    if expression := _tick_labels(indicator, language):
+        axis["labelExpr"] = expression
     y = alt.Y(
         "v:Q",
-        title=f"{indicator.name} ({unit})",
-        axis=alt.Axis(format=_d3_format(indicator), titleLimit=300),
+        title=unit_name(indicator),
+        axis=alt.Axis(**axis),
         scale=alt.Scale(zero=False),
     )
     base = alt.Chart(alt.InlineData(values=rows))
@@ -231,16 +332,16 @@ def turn_the_curve(
         .mark_point(filled=True, size=40)
         .encode(x=x, y=y, color=colour),
     ).properties(width=560, height=280)
-    language = _language()
     last = history[-1] if history else None
-    title = _("%(indicator)s over time: baseline, targets and forecast") % {
-        "indicator": indicator.name
-    }
+    title = sentence(
+        _("%(indicator)s over time: baseline, targets and forecast") % {"indicator": indicator.name}
+    )
     if last is not None:
-        title += ". " + _("Latest: %(value)s in %(period)s.") % {
-            "value": _label(last.value, indicator, language),
-            "period": last.period.code,
+        title += " " + _("Latest: %(value)s in %(period)s.") % {
+            "value": with_unit(last.value, indicator),
+            "period": last.period.label,
         }
+    title += " " + sentence(polarity_cue(indicator))
     return render("curve", indicator, spec=_spec(chart), title=title)
 
 
@@ -251,25 +352,40 @@ def bars(
     kind: str, indicator: Indicator, *, items: Sequence[tuple[str, Figure]], title: str
 ) -> Chart | None:
     """Horizontal bars, one per label; hidden and empty cells are left to the table."""
+    language = _language()
     rows = [
-        {"k": label, "v": float(f.value or 0), "n": position}
+        {
+            "k": label,
+            "v": float(f.shown),
+            "n": position,
+            "t": with_unit(f.shown, indicator, language=language),
+        }
         for position, (label, f) in enumerate(items)
         if f.shown is not None
     ]
     if not rows:
         return None
-    language = _language()
-    rows = [{**r, "t": _label(Decimal(str(r["v"])), indicator, language)} for r in rows]
-    y = alt.Y("k:N", title=None, sort=alt.EncodingSortField("n"), axis=alt.Axis(labelLimit=220))
-    x = alt.X(
-        "v:Q", title=indicator.get_unit_display(), axis=alt.Axis(format=_d3_format(indicator))
+    width = _label_width([str(r["k"]) for r in rows])
+    y = alt.Y(
+        "k:N",
+        title=None,
+        sort=alt.EncodingSortField("n"),
+        axis=alt.Axis(labelLimit=width, minExtent=width),
     )
+    axis: dict[str, Any] = {"format": _d3_format(indicator)}
+    if expression := _tick_labels(indicator, language):
+        axis["labelExpr"] = expression
+    x = alt.X("v:Q", title=unit_name(indicator), axis=alt.Axis(**axis))
     base = alt.Chart(alt.InlineData(values=rows))
     chart = alt.layer(
         base.mark_bar(color=BLUE).encode(x=x, y=y),
-        base.mark_text(align="left", dx=4, color=INK).encode(x=x, y=y, text="t:N"),
-    ).properties(width=420, height=alt.Step(24))
-    return render(kind, indicator, spec=_spec(chart), title=title)
+        base.mark_text(align="left", dx=4, color=INK, fontSize=TEXT).encode(x=x, y=y, text="t:N"),
+    ).properties(width=420, height=alt.Step(26))
+    spec = _spec(chart)
+    # Room on the right for the longest value label ("1 234,5 pour 100").
+    longest = _label_width([str(r["t"]) for r in rows])
+    spec["padding"] = {"left": 8, "top": 5, "bottom": 5, "right": longest}
+    return render(kind, indicator, spec=spec, title=title)
 
 
 def tile_map(indicator: Indicator, items: Sequence[tuple[str, Figure]], title: str) -> Chart | None:
@@ -291,7 +407,7 @@ def tile_map(indicator: Indicator, items: Sequence[tuple[str, Figure]], title: s
         else:
             step = 0 if high == low else int((float(value) - low) / (high - low) * 4.999)
             fill, ink = SEQUENTIAL[step], "#ffffff" if step >= 3 else INK
-            label = _label(value, indicator, language)
+            label = with_unit(value, indicator, language=language)
         rows.append({"c": column, "r": row, "code": code, "fill": fill, "ink": ink, "t": label})
     base = alt.Chart(alt.InlineData(values=rows)).encode(
         x=alt.X("c:O", axis=None), y=alt.Y("r:O", axis=None)
@@ -301,8 +417,13 @@ def tile_map(indicator: Indicator, items: Sequence[tuple[str, Figure]], title: s
         base.mark_text(baseline="bottom", dy=-2, fontWeight="bold", fontSize=13).encode(
             text="code:N", color=alt.Color("ink:N", scale=None)
         ),
-        base.mark_text(baseline="top", dy=2, fontSize=11).encode(
+        base.mark_text(baseline="top", dy=2, fontSize=TEXT).encode(
             text="t:N", color=alt.Color("ink:N", scale=None)
         ),
-    ).properties(width=alt.Step(66), height=alt.Step(56))
+    ).properties(width=alt.Step(_tile_width(rows)), height=alt.Step(60))
     return render("tiles", indicator, spec=_spec(chart), title=title)
+
+
+def _tile_width(rows: Sequence[dict[str, Any]]) -> int:
+    """Tiles wide enough for their longest label, and never narrower than 66 px."""
+    return max(66, _label_width([str(r["t"]) for r in rows]) + 6)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from collectif.accounts.models import User
@@ -448,12 +449,20 @@ def load(*, rng: random.Random, out: DemoOutput) -> None:
                     number=1,
                     created_by=submission.submitted_by,
                     channel=submission.channel,
-                    values=[[i.code, b, str(v)] for i, b, v in cells],
+                    values=[
+                        {"indicator": i.code, "breakdown": b, "value": str(v)} for i, b, v in cells
+                    ],
                 )
             if len(values) > 20_000:
                 Value.objects.bulk_create(values, batch_size=5000)
                 values = []
     Value.objects.bulk_create(values, batch_size=5000)
+    # Each version was sent when its submission says (creating it stamped the load time).
+    SubmissionVersion.objects.filter(submission__dataset=dataset).update(
+        created_at=Subquery(
+            Submission.objects.filter(pk=OuterRef("submission_id")).values("submitted_at")[:1]
+        )
+    )
     rollups.rebuild_all()
     _baselines(indicators, periods)
     _plans(indicators, periods)

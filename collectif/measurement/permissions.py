@@ -10,7 +10,9 @@ from typing import Any
 from collectif.accounts.permissions import (
     is_backbone_staff,
     is_data_steward,
+    is_governance_member,
     is_member,
+    is_researcher,
     is_steward_of,
 )
 from collectif.core.permissions import RulePredicate, predicate
@@ -47,4 +49,8 @@ PERMISSIONS: dict[str, RulePredicate] = {
     "measurement.view_partner_results": can_see_partner_results,
     "measurement.view_completeness": is_backbone_staff,
     "measurement.export": is_backbone_staff,
+    # Aggregated figures with the public's disclosure rules (decision 0026).
+    "measurement.export_figures": is_researcher | is_backbone_staff,
+    # The governance home's scorecard summary and what changed since the last visit.
+    "measurement.follow_results": is_governance_member,
 }

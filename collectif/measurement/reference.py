@@ -16,7 +16,7 @@ DIMENSIONS: list[tuple[str, str, str, bool, bool, list[tuple[str, str, str]]]] =
     (
         "age",
         "Age group",
-        "Groupe d'âge",
+        "Groupe d’âge",
         False,
         True,
         [

@@ -4,14 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from collectif.agenda.plan_pages import PLAN_PAGES
 from collectif.core.manifest import ApiMount, DemoLoader, Manifest, NavEntry, UrlMount
+from collectif.ecosystem.organisation_page import ORGANISATION_PANELS
 from collectif.measurement import demo
 from collectif.measurement.access import ACCESS
+from collectif.measurement.api.research import router as research_router
 from collectif.measurement.api.results import router as results_router
 from collectif.measurement.api.submissions import router as measurement_router
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.permissions import PERMISSIONS
 from collectif.measurement.reference import load_dimensions
+from collectif.measurement.views.figures import reporting_figures
+from collectif.measurement.views.governance import governance_panel
 from collectif.measurement.views.home import late_attention, review_attention, steward_panel
+from collectif.measurement.views.organisation_panel import ORGANISATION_PANELS_PART
 from collectif.measurement.views.setup import PLAN_PAGES_PART
 
 manifest = Manifest(
@@ -25,6 +30,13 @@ manifest = Manifest(
             url_name="measurement:scorecard",
             perm="measurement.view_results",
             order=5,
+        ),
+        NavEntry(
+            group="measurement",
+            label=_("Report card"),
+            url_name="measurement:report_card",
+            perm="measurement.view_results",
+            order=6,
         ),
         NavEntry(
             group="measurement",
@@ -51,7 +63,7 @@ manifest = Manifest(
             group="measurement",
             label=_("Export"),
             url_name="measurement:export",
-            perm="measurement.export",
+            perm="measurement.export_figures",
             order=80,
         ),
         NavEntry(
@@ -63,15 +75,17 @@ manifest = Manifest(
         ),
     ),
     attention=(review_attention, late_attention),
-    home_panels=(steward_panel,),
+    figures=(reporting_figures,),
+    home_panels=(governance_panel, steward_panel),
     urls=(UrlMount("measurement/", "collectif.measurement.urls"),),
     api=(
         ApiMount("/measurement", measurement_router),
         ApiMount("/results", results_router),
+        ApiMount("/research", research_router),
     ),
     permissions=PERMISSIONS,
     audit_actions=MeasurementAction,
     reference=load_dimensions,
-    extensions={PLAN_PAGES: PLAN_PAGES_PART},
+    extensions={PLAN_PAGES: PLAN_PAGES_PART, ORGANISATION_PANELS: ORGANISATION_PANELS_PART},
     demo=DemoLoader(load=demo.load, is_loaded=demo.is_loaded, summary=demo.summary),
 )

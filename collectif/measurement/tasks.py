@@ -30,7 +30,7 @@ def _part(
             "language": language,
             "initiative": settings.COLLECTIF[f"INITIATIVE_NAME_{language.upper()}"],
             "organisation": getattr(organisation, f"name_{language}", "") or organisation.name,
-            "period": period.code,
+            "period": period.label,
             "deadline": period.deadline,
             "datasets": [getattr(d, f"name_{language}", "") or d.name for d in datasets],
             "url": settings.SITE_URL.rstrip("/") + reverse("core:dashboard"),
@@ -91,6 +91,7 @@ def completeness_reminders(job_id: str, period_id: int, dataset_id: int | None) 
         job_start(job_id=job_id, total=len(owing))
         sent = 0
         without_steward = 0
+        reminded: list[int] = []
         for organisation_id, datasets in sorted(owing.items()):
             people = stewards.get(organisation_id, [])
             if people:
@@ -104,6 +105,7 @@ def completeness_reminders(job_id: str, period_id: int, dataset_id: int | None) 
                     language=language,
                 ).send()
                 sent += 1
+                reminded.append(organisation_id)
             else:
                 without_steward += 1
             job_advance(job_id=job_id, message=organisations[organisation_id].name)
@@ -119,7 +121,11 @@ def completeness_reminders(job_id: str, period_id: int, dataset_id: int | None) 
                     % {"sent": sent}
                 )
         job_advance(job_id=job_id, by=0, message=" / ".join(summary))
-        job_succeed(job_id=job_id, result={"sent": sent, "without_steward": without_steward})
+        # Who was written to, so the completeness page can say when each was last reminded.
+        job_succeed(
+            job_id=job_id,
+            result={"sent": sent, "without_steward": without_steward, "organisations": reminded},
+        )
         return sent
     except Exception as exc:
         job_fail(job_id=job_id, error=str(exc))

@@ -9,7 +9,9 @@ from collectif.measurement.views import (
     history,
     indicators,
     periods,
+    research,
     results,
+    review,
     rules,
     setup,
     submissions,
@@ -30,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("submissions/<int:pk>/edit/", submissions.submission_edit, name="submission_edit"),
     path("submissions/<int:pk>/send/", submissions.submission_send, name="submission_send"),
     path("review/", submissions.review_queue, name="review_queue"),
+    path("review/approve/", review.review_approve_many, name="review_approve_many"),
     *[
         path(
             f"submissions/<int:pk>/{action}/",
@@ -68,6 +71,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export/", results.export, name="export"),
     path("export/approved.csv", results.export_csv, name="export_csv"),
     path("export/approved.xlsx", results.export_xlsx, name="export_xlsx"),
+    path("export/figures.csv", research.export_figures_csv, name="export_figures_csv"),
+    path("export/figures.xlsx", research.export_figures_xlsx, name="export_figures_xlsx"),
     # Setup
     path("setup/", setup.setup_home, name="setup_home"),
     path("setup/indicators/", indicators.indicator_list, name="setup_indicators"),

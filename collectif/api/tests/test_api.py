@@ -67,13 +67,12 @@ def _refs(node: Any) -> set[str]:
 
 
 def test_the_documentation_page_works_offline() -> None:
-    response = Client().get("/api/v1/docs")
+    response = Client().get("/api/v1/docs", follow=True)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
-    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "<script" not in html.split("</footer>")[0].split("<main")[1]
     assert "cdn" not in html.lower()
-    assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
 
 
 def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -120,6 +119,7 @@ def test_every_list_is_a_page_with_a_count_and_links() -> None:
         "/api/v1/measurement/periods",
         "/api/v1/measurement/datasets",
         "/api/v1/measurement/submissions",
+        "/api/v1/research/figures",
     }
     for path, name in lists.items():
         page = schemas[name]

@@ -143,7 +143,7 @@ def test_the_refusal_is_in_the_readers_language() -> None:
         normalise_postal_code("D1A 1A1")
     with translation.override("fr"):
         assert refused.value.messages == [
-            "«\u00a0D1A 1A1\u00a0» n’est pas un code postal canadien. "
+            "«\u202fD1A 1A1\u202f» n’est pas un code postal canadien. "
             "Écrivez-le sous la forme A1A 1A1, par exemple H2X 1Y4."
         ]
     with translation.override("en"):
@@ -156,4 +156,4 @@ def test_an_unknown_northern_area_is_refused_in_french_too() -> None:
     with translation.override("fr"), pytest.raises(InvalidPostalCodeError) as refused:
         postal_area("X9Z 9Z9")
     with translation.override("fr"):
-        assert "Nous ne connaissons pas la région «\u00a0X9Z\u00a0»" in refused.value.messages[0]
+        assert "Nous ne connaissons pas la région «\u202fX9Z\u202f»" in refused.value.messages[0]

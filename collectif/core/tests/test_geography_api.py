@@ -63,7 +63,7 @@ def test_a_postal_code_finds_its_area(client: Client) -> None:
     ("language", "message"),
     [
         ("en", "“D1A 1A1” is not a Canadian postal code."),
-        ("fr", "«\u00a0D1A 1A1\u00a0» n’est pas un code postal canadien."),
+        ("fr", "«\u202fD1A 1A1\u202f» n’est pas un code postal canadien."),
     ],
 )
 @pytest.mark.django_db

@@ -42,5 +42,5 @@ def test_the_public_home_shows_partners_and_places_reached(client: Client) -> No
         OrganisationFactory.create().provinces_served.set(Province.objects.all())
     OrganisationFactory.create(is_public=False)
     page = client.get("/fr/").content.decode()
-    assert "3</span> organismes partenaires" in page
+    assert "3</span> organismes partenaires actifs" in page
     assert "13</span> provinces et territoires rejoints" in page

@@ -29,3 +29,31 @@ def without(members: Mapping[str, str], dimension: str) -> dict[str, str]:
 
 # The dimension whose members are provinces and territories; results roll up by region.
 PROVINCE = "province"
+
+# Where a member stands and what it is called: (dimension position, member position, name).
+MemberPlace = tuple[int, int, str]
+# After every known member: a breakdown naming a member removed since.
+_UNKNOWN = 1 << 16
+
+
+class BreakdownWords:
+    """Breakdowns as people read them, in the order they expect.
+
+    "age:12-17" is "12 to 17 years"; keys sort the total first, then by dimension, then
+    by each member's defined position (6-11 before 12-17, provinces from east to west
+    as Statistics Canada lists them), never as text.
+    """
+
+    def __init__(self, members: Mapping[tuple[str, str], MemberPlace]) -> None:
+        self.members = members
+
+    def _place(self, dimension: str, code: str) -> MemberPlace:
+        return self.members.get((dimension, code), (_UNKNOWN, _UNKNOWN, code))
+
+    def words(self, key: str) -> str:
+        """The members' names, "" for the total."""
+        places = sorted(self._place(dim, code) for dim, code in parse_key(key).items())
+        return ", ".join(name for _dim, _member, name in places)
+
+    def sort_key(self, key: str) -> tuple[tuple[int, int, str], ...]:
+        return tuple(sorted(self._place(dim, code) for dim, code in parse_key(key).items()))

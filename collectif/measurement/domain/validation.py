@@ -158,6 +158,16 @@ def range_problem(indicator: Indicator, value: Decimal) -> tuple[str, str] | Non
 # --- Checking cells ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Checks:
+    """What checking reads of the setup: the dataset's indicators (with dimensions and
+    members prefetched) and the active rules. Read once, it checks many submissions (the
+    review queue) without queries for each."""
+
+    indicators: dict[str, Indicator]
+    rules: list[ValidationRule]
+
+
 def _dataset_indicators(dataset: Dataset) -> dict[str, Indicator]:
     items = dataset.items.select_related("indicator").prefetch_related(
         "indicator__dimensions__members"
@@ -271,15 +281,17 @@ def validate_cells(
     *,
     require_complete: bool,
     expected: dict[str, dict[str, bool]] | None = None,
+    checks: Checks | None = None,
 ) -> list[Problem]:
     """Every problem with these cells for this dataset, errors and warnings.
 
     Ranges by unit always; required totals only when `require_complete` (a draft may be
     saved half done); parts against totals as each indicator's consistency says; the
     active rules whose two indicators both have a value on the same breakdown.
-    `expected` is `cells.expected_keys(dataset)`, when the caller already has it.
+    `expected` is `cells.expected_keys(dataset)`, when the caller already has it, and
+    `checks` the setup, when the caller read it for several submissions.
     """
-    indicators = _dataset_indicators(dataset)
+    indicators = checks.indicators if checks is not None else _dataset_indicators(dataset)
     problems: list[Problem] = []
     by_indicator: dict[str, dict[str, CellValue]] = defaultdict(dict)
     # The cells within range: only they are added up and compared (a NaN, an infinity
@@ -322,9 +334,13 @@ def validate_cells(
     member_keys: dict[int, list[str]] = {}
     for code, values in sound.items():
         problems.extend(_consistency(indicators[code], values, member_keys))
-    rules = ValidationRule.objects.filter(
-        is_active=True, left__code__in=sound, right__code__in=sound
-    ).select_related("left", "right")
+    rules = (
+        checks.rules
+        if checks is not None
+        else ValidationRule.objects.filter(
+            is_active=True, left__code__in=sound, right__code__in=sound
+        ).select_related("left", "right")
+    )
     problems.extend(_rule_problems(rules, sound))
     return problems
 

@@ -24,7 +24,7 @@ def period_kinds(frequency: str) -> list[str]:
 
 
 def _period_label(period: Period) -> str:
-    return f"{period.label} ({period.code})"
+    return period.label
 
 
 class UploadForm(forms.Form):

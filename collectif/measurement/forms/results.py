@@ -40,5 +40,5 @@ class CompletenessFilterForm(forms.Form):
         dataset_field = self.fields["dataset"]
         assert isinstance(period_field, forms.ChoiceField)
         assert isinstance(dataset_field, forms.ChoiceField)
-        period_field.choices = [(p.code, p.code) for p in periods]
+        period_field.choices = [(p.code, p.label) for p in periods]
         dataset_field.choices = [("", _("All datasets"))] + [(d.code, d.name) for d in datasets]

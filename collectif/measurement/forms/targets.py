@@ -48,7 +48,7 @@ class PlanTargetsForm(forms.Form):
             for period in periods:
                 self.fields[self.target_name(plan, period)] = NumberField(
                     label=_("Target for %(period)s in %(plan)s")
-                    % {"period": period.code, "plan": plan.name},
+                    % {"period": period.label, "plan": plan.name},
                     required=False,
                     widget=forms.TextInput(
                         attrs={"inputmode": "decimal", "class": "input-number", "size": 8}

@@ -204,8 +204,10 @@ def steward_obligations(*, user: Any, today: date | None = None) -> list[Obligat
                         today=today,
                     )
                 )
+    current = _current_periods(periods)
     obligations.sort(
         key=lambda o: (
+            _standing(o, current),
             STATUS_URGENCY[o.status],
             o.deadline or date.max,
             o.period.start,
@@ -214,6 +216,27 @@ def steward_obligations(*, user: Any, today: date | None = None) -> list[Obligat
         )
     )
     return obligations
+
+
+def _current_periods(periods: list[Period]) -> set[int]:
+    """Of each kind, the period whose reporting window opened last: what "now" asks for."""
+    latest: dict[str, Period] = {}
+    for period in periods:
+        seen = latest.get(period.kind)
+        if seen is None or _opens_on(period) > _opens_on(seen):
+            latest[period.kind] = period
+    return {period.pk for period in latest.values()}
+
+
+def _standing(obligation: Obligation, current: set[int]) -> int:
+    """The current period's late reports first, then its other ones, then older ones
+    still owed (a report returned years ago never jumps ahead of this quarter's), then
+    those already sent."""
+    if obligation.is_done:
+        return 3
+    if obligation.period.pk in current:
+        return 0 if obligation.is_overdue else 1
+    return 2
 
 
 def recent_submissions(*, user: Any, limit: int = 10) -> list[Submission]:
@@ -325,6 +348,13 @@ def organisation_for_report(*, slug: str) -> Organisation:
 
 def organisation_find(*, slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
+
+
+def provinces_served(*, organisation: Organisation) -> frozenset[str]:
+    """The codes of the provinces and territories an organisation serves; its head
+    office's when it has not said: the rows its web form shows first."""
+    served = frozenset(organisation.provinces_served.values_list("code", flat=True))
+    return served or frozenset({organisation.head_office_province_id})
 
 
 def organisations_reporting(*, user: Any) -> QuerySet[Organisation]:

@@ -353,6 +353,29 @@ def submission_approve(*, actor: Actor, submission: Submission) -> Submission:
     return submission
 
 
+def submission_approve_many(*, actor: Actor, submissions: list[Submission]) -> list[Submission]:
+    """Approve several submissions, each in its own transaction; returns those approved.
+
+    Each approval stands alone, as if approved one by one: one that a colleague returned
+    meanwhile is skipped instead of undoing the others, and each slice of the shared
+    figures is rebuilt by its own approval.
+    """
+    require(actor, "measurement.review")
+    approved = []
+    for submission in submissions:
+        try:
+            approved.append(submission_approve(actor=actor, submission=submission))
+        except ValidationError:
+            continue
+    if approved:
+        audit_record(
+            actor=actor,
+            action=MeasurementAction.SUBMISSION_APPROVE_MANY,
+            changes={"submissions": [s.pk for s in approved], "count": len(approved)},
+        )
+    return approved
+
+
 def _required_text(text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:

@@ -113,7 +113,7 @@ def test_import_errors_can_be_printed_in_french(setup, tmp_path):
     with pytest.raises(CommandError):
         call_command(*import_args(setup, path, "--lang", "fr"), stderr=err)
     assert err.getvalue().startswith(
-        "Erreur (ligne 2, colonne «\u00a0Valeur\u00a0»)\u00a0: «\u00a0x\u00a0»"
+        "Erreur (ligne 2, colonne «\u202fValeur\u202f»)\u00a0: «\u202fx\u202f»"
     )
 
 
@@ -158,7 +158,7 @@ def test_every_line_of_an_import_is_in_french_with_canadian_numbers(setup, tmp_p
     path.write_text(f"Indicator code,Value\nactive_mentors,1234\n{rows}", encoding="utf-8")
     out = io.StringIO()
     call_command(*import_args(setup, path, "--lang", "fr"), stdout=out)
-    assert "Import terminé\u202f: 1 valeur provenant de 1\u00a0201 lignes, dans" in out.getvalue()
+    assert "Import terminé\u00a0: 1 valeur provenant de 1\u00a0201 lignes, dans" in out.getvalue()
     assert "(Brouillon)" in out.getvalue()
 
 
@@ -168,7 +168,7 @@ def test_a_refused_import_ends_in_french(setup, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError) as caught:
         call_command(*import_args(setup, path, "--lang", "fr"), stderr=err)
-    assert str(caught.value) == "1 erreur dans bad.csv\u202f: rien n’a été importé."
+    assert str(caught.value) == "1 erreur dans bad.csv\u00a0: rien n’a été importé."
     assert "Le fichier a 1\u00a0200 lignes" in err.getvalue()
     assert not Submission.objects.exists()
 
@@ -212,7 +212,7 @@ def test_saved_values_are_replaced_only_with_replace(setup, tmp_path, language):
         assert "7 values are already saved for this period" in str(caught.value)
     else:
         assert (
-            "Modifiée\u202f: Personnes mentores actives, total\u202f: 1\u00a0010 → 1\u00a0500"
+            "Modifiée\u00a0: Personnes mentores actives, total\u00a0: 1\u00a0010 → 1\u00a0500"
             in (printed)
         )
         assert "7 valeurs sont déjà enregistrées" in str(caught.value)

@@ -36,7 +36,7 @@ def test_the_french_csv_template_opens_in_french_excel():
     assert rows[0] == [
         "Code de l’indicateur",
         "Nom de l’indicateur",
-        "Groupe d'âge",
+        "Groupe d’âge",
         "Genre",
         "Unité",
         "Valeur",

@@ -207,7 +207,7 @@ def test_a_dataset_not_assigned_to_the_organisation_writes_nothing(setup):
 def test_messages_are_in_french_for_a_french_speaker(setup):
     with translation.override("fr"):
         problems = refused(setup, f"{HEADER}active_mentors;;douze\r\n".encode())
-        assert "«\u00a0douze\u00a0» n’est pas un nombre" in problems[0].message
+        assert "«\u202fdouze\u202f» n’est pas un nombre" in problems[0].message
         assert "ne contient aucune ligne de données" in refused(setup, HEADER.encode())[0].message
 
 
@@ -288,7 +288,7 @@ def test_a_bad_upload_is_explained_in_french(client, setup):
     response = post(client, setup, f"{HEADER}active_mentors;;douze\r\n".encode(), language="fr")
     page = response.content.decode()
     assert (
-        "Ligne 2, colonne «\u00a0Valeur\u00a0»\u00a0: «\u00a0douze\u00a0» n’est pas un nombre"
+        "Ligne 2, colonne «\u202fValeur\u202f»\u00a0: «\u202fdouze\u202f» n’est pas un nombre"
         in page
     )
 

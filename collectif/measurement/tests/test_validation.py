@@ -139,10 +139,10 @@ def test_problems_are_written_in_french_for_a_french_speaker():
     dataset = mentoring_dataset()
     with translation.override("fr"):
         _cells, problems = read("Code;Valeur\nactive_mentors;douze\nactive_mentors;-3\n", dataset)
-        assert "«\u00a0douze\u00a0» n’est pas un nombre" in problems[0].message
+        assert "«\u202fdouze\u202f» n’est pas un nombre" in problems[0].message
         assert "Personnes mentores actives" in problems[1].message
         assert describe_problem(problems[0]).startswith(
-            "Erreur (ligne 2, colonne «\u00a0Valeur\u00a0»)\u00a0:"
+            "Erreur (ligne 2, colonne «\u202fValeur\u202f»)\u00a0:"
         )
 
 

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -59,8 +60,10 @@ def test_who_may_open_each_results_page(client: Client, published: Indicator) ->
     everyone = {"anonymous", "no_role", *members}
     assert_role_access(client, _url("report_card"), allowed=everyone)
     assert_role_access(client, _url("report_card_csv"), allowed=everyone)
-    for name in ("completeness", "export", "export_csv", "export_xlsx"):
+    for name in ("completeness", "export_csv", "export_xlsx"):
         assert_role_access(client, _url(name), allowed={"staff"})
+    for name in ("export", "export_figures_csv", "export_figures_xlsx"):
+        assert_role_access(client, _url(name), allowed={"staff", "researcher"})
     assert_role_access(client, _url("indicator_story", code="served"), allowed={"staff"})
     assert_role_access(
         client,
@@ -122,7 +125,8 @@ def test_report_card_csv_hides_suppressed_values(client: Client, published: Indi
 def test_scorecard_shows_figures_in_both_languages(client: Client, published: Indicator) -> None:
     client.force_login(steward_of(OrganisationFactory.create()))
     page = client.get(_url("scorecard")).content.decode()
-    assert "Young people served" in page and "3,702" in page and "2024Q4" in page
+    assert "Young people served" in page and "3,702" in page
+    assert "October to December 2024" in page
     assert "3 partners" in page
     assert 'role="img"' in page  # the sparkline
     french = client.get(_url("scorecard", "fr")).content.decode()
@@ -245,7 +249,7 @@ def test_reminders_reach_the_stewards_of_late_organisations_only(
     assert body.index("Nous n’avons pas encore reçu") < body.index("We have not yet received")
     job = Job.objects.get()
     assert job.status == Job.Status.SUCCEEDED
-    assert job.result == {"sent": 1, "without_steward": 1}
+    assert job.result == {"sent": 1, "without_steward": 1, "organisations": [late.pk]}
     assert job.message == "1 organisation reminded. / 1 organisme relancé."
     follow = client.get(response["Location"]).content.decode()
     assert "job-progress" in follow
@@ -477,3 +481,69 @@ def test_members_pages_cost_the_same_queries_whatever_the_data_volume(
     add_partners(["ON", "QC", "NS", "BC"] * 5)
     large = [_queries(client, url, django_assert_max_num_queries, 15) for url in (*pages, api)]
     assert small == large
+
+
+PERIOD_CODE = re.compile(r"\b\d{4}(?:Q[1-4]|-\d{2})\b|\bFY\d{4}\b")
+
+
+def _text(page: str) -> str:
+    """What a person reads: the page without its tags, so codes in links and form values
+    (which stay) are not counted."""
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_results_pages_name_periods_in_words_never_by_code(
+    client: Client, published: Indicator, language: str
+) -> None:
+    client.force_login(backbone_staff())
+    pages = {
+        "scorecard": client.get(_url("scorecard", language)).content.decode(),
+        "indicator": client.get(
+            _url("indicator_detail", language, code="served") + "?period=2024Q2"
+        ).content.decode(),
+        "report card": client.get(_url("report_card", language)).content.decode(),
+    }
+    for name, page in pages.items():
+        assert not PERIOD_CODE.findall(_text(page)), name
+    words = "avril à juin 2024" if language == "fr" else "April to June 2024"
+    assert f">{words}</option>" in pages["indicator"]
+    assert 'value="2024Q2" selected' in pages["indicator"]
+
+
+@pytest.mark.django_db
+def test_scorecard_puts_status_beside_the_name_and_units_on_values(client: Client) -> None:
+    served = IndicatorFactory.create(code="served", name_en="Young people served")
+    waiting = IndicatorFactory.create(code="waiting", name_en="Young people waiting")
+    IndicatorFactory.create(
+        code="waitlist_ratio",
+        name_en="Young people waiting per 100 served",
+        unit=Indicator.Unit.PERCENT,
+        source=Indicator.Source.COMPUTED,
+        numerator=waiting,
+        denominator=served,
+        factor=Decimal(100),
+        decimals=1,
+        polarity=Indicator.Polarity.LOWER,
+        is_published=True,
+    )
+    dataset = DatasetFactory.create(indicators=[served, waiting])
+    for code in ("2024Q1", "2024Q2"):
+        period = PeriodFactory.create(code=code)
+        for _ in range(3):
+            approve(
+                OrganisationFactory.create(), dataset, period, {(served, ""): 40, (waiting, ""): 5}
+            )
+    client.force_login(steward_of(OrganisationFactory.create()))
+
+    page = client.get(_url("scorecard")).content.decode()
+
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', page)
+    assert headers[:2] == ["Indicator", "Status"]
+    assert "Change since baseline" in headers
+    ratio = page[page.index("Young people waiting per 100 served") :]
+    ratio = ratio[: ratio.index("</tr>")]
+    assert "12.5 per 100" in ratio and "Rate per 100" in ratio and "Percent" not in ratio
+    assert "Lower is better" in ratio
+    assert 'data-label="Change since baseline"' in ratio

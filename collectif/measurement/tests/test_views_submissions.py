@@ -1,5 +1,7 @@
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,12 +15,14 @@ from collectif.core.models import AuditEvent
 from collectif.core.testing import queries_for, same_queries_for_3_and_30
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain.validation import CellValue
-from collectif.measurement.models import DatasetIndicator, Rollup, Submission, Value
+from collectif.measurement.models import DatasetIndicator, Dimension, Rollup, Submission, Value
+from collectif.measurement.selectors.submissions import steward_obligations
 from collectif.measurement.services import submissions as services
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
     PeriodFactory,
+    SubmissionFactory,
     backbone_staff,
     steward_of,
 )
@@ -26,8 +30,8 @@ from collectif.measurement.tests.factories import (
 # What each list page costs, whatever its number of rows (session, person, roles,
 # navigation, then the page's own reads, a page of a list being a count and a slice).
 STEWARD_HOME_QUERIES = 14
-REVIEW_QUEUE_QUERIES = 7
-SUBMISSION_DETAIL_QUERIES = 10
+REVIEW_QUEUE_QUERIES = 13
+SUBMISSION_DETAIL_QUERIES = 15
 
 
 @pytest.fixture
@@ -150,7 +154,7 @@ def test_the_first_save_creates_the_draft_with_its_values(client, world):
 @pytest.mark.django_db
 def test_a_first_save_that_is_refused_leaves_no_draft(client, world):
     client.force_login(world["steward"])
-    response = client.post(start_url(world), {"v-served": "-4", "submit": "1"})
+    response = client.post(start_url(world), {"v-served": "-4", "submit": "1", "confirm": "on"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert not Submission.objects.exists()
@@ -160,7 +164,7 @@ def test_a_first_save_that_is_refused_leaves_no_draft(client, world):
 @pytest.mark.django_db
 def test_the_first_save_can_send_the_report_at_once(client, world):
     client.force_login(world["steward"])
-    response = client.post(start_url(world), {"v-served": "12", "submit": "1"})
+    response = client.post(start_url(world), {"v-served": "12", "submit": "1", "confirm": "on"})
     submission = Submission.objects.get()
     assert response["Location"] == url("submission_detail", pk=submission.pk)
     assert submission.status == Submission.Status.SUBMITTED
@@ -223,7 +227,7 @@ def test_form_errors_are_shown_with_links_and_nothing_is_written(client, world):
     client.force_login(world["steward"])
     response = client.post(
         url("submission_edit", pk=submission.pk),
-        {"v-served": "-4", "v-served-age-6-11": "abc", "submit": "1"},
+        {"v-served": "-4", "v-served-age-6-11": "abc", "submit": "1", "confirm": "on"},
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -232,7 +236,7 @@ def test_form_errors_are_shown_with_links_and_nothing_is_written(client, world):
     assert 'value="abc"' in page
     assert not Value.objects.exists()
     response = client.post(
-        url("submission_edit", pk=submission.pk), {"v-served": "-4", "submit": "1"}
+        url("submission_edit", pk=submission.pk), {"v-served": "-4", "submit": "1", "confirm": "on"}
     )
     assert 'href="#id_v-served"' in response.content.decode()
     assert not Value.objects.exists()
@@ -245,7 +249,7 @@ def test_form_submit_sends_for_review(client, world):
     submission = open_submission(world)
     client.force_login(world["steward"])
     response = client.post(
-        url("submission_edit", pk=submission.pk), {"v-served": "12", "submit": "1"}
+        url("submission_edit", pk=submission.pk), {"v-served": "12", "submit": "1", "confirm": "on"}
     )
     assert response["Location"] == url("submission_detail", pk=submission.pk)
     submission.refresh_from_db()
@@ -455,3 +459,139 @@ def test_a_submissions_page_costs_the_same_for_3_and_30_values(client, world):
     )
     many = queries_for(client, url("submission_detail", pk=submission.pk))
     assert many == few == SUBMISSION_DETAIL_QUERIES
+
+
+# --- The form sized to the partner (issue 9) ------------------------------------------
+
+
+@pytest.fixture
+def two_provinces(world):
+    """The world's organisation serves Nova Scotia and Prince Edward Island, and reports
+    young people served by province and by age."""
+    world["organisation"].provinces_served.set(["NS", "PE"])
+    world["indicator"].dimensions.add(Dimension.objects.get(code="province"))
+    return world
+
+
+def _form_html(page: str) -> str:
+    start = page.index('<form method="post" class="values-form"')
+    return page[start : page.index("</form>", start)]
+
+
+def _province_inputs(html: str) -> list[str]:
+    return re.findall(r'name="v-served-province-([A-Z]{2})"', html)
+
+
+@pytest.mark.django_db
+def test_the_form_shows_the_provinces_the_partner_serves_and_folds_the_others(
+    client, two_provinces
+):
+    client.force_login(two_provinces["steward"])
+    form = _form_html(client.get(start_url(two_provinces)).text)
+    shown, _sep, folded = form.partition("<details")
+    assert _province_inputs(shown) == ["PE", "NS"]  # in the usual order
+    assert "Other provinces and territories" in folded
+    assert sorted(_province_inputs(folded)) == sorted(
+        {"NL", "NS", "PE", "NB", "QC", "ON", "MB", "SK", "AB", "BC", "YT", "NT", "NU"}
+        - {"NS", "PE"}
+    )
+    # Closed until one of them holds something, then open where the value is.
+    assert '<details class="other-rows">' in form
+    submission = draft(two_provinces, [CellValue("served", "province:QC", Decimal(3))])
+    form = _form_html(client.get(url("submission_edit", pk=submission.pk)).text)
+    assert '<details class="other-rows" open>' in form
+
+
+@pytest.mark.django_db
+def test_without_provinces_served_the_head_office_province_is_shown(client, two_provinces):
+    two_provinces["organisation"].provinces_served.clear()
+    client.force_login(two_provinces["steward"])
+    form = _form_html(client.get(start_url(two_provinces)).text)
+    shown, _sep, _folded = form.partition("<details")
+    assert _province_inputs(shown) == ["ON"]
+
+
+@pytest.mark.django_db
+def test_rows_are_grouped_by_indicator_with_live_sums_for_parts_that_add_up(client, two_provinces):
+    client.force_login(two_provinces["steward"])
+    form = _form_html(client.get(start_url(two_provinces)).text)
+    assert form.count('<fieldset class="grid">') == 1
+    assert form.count('data-sum-total="id_v-served"') == 2  # by province, by age
+    assert 'data-parts-text="Parts: {parts} of {total}"' in form
+
+
+@pytest.mark.django_db
+def test_each_error_names_its_row_and_links_to_it(client, two_provinces):
+    submission = open_submission(two_provinces)
+    client.force_login(two_provinces["steward"])
+    response = client.post(
+        url("submission_edit", pk=submission.pk),
+        {"v-served": "10", "v-served-province-NS": "abc", "v-served-age-6-11": "4", "save": "1"},
+    )
+    page = response.text
+    assert (
+        '<a href="#id_v-served-province-NS">Young people served, Nova Scotia: '
+        "Enter a number, like 1 234 or 12,5.</a>" in page
+    )
+    response = client.post(
+        url("submission_edit", pk=submission.pk),
+        {"v-served": "10", "v-served-province-NS": "8", "v-served-province-PE": "5", "save": "1"},
+    )
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#id_v-served">Young people served, total: ' in summary
+    assert "13" in summary
+    assert not Value.objects.exists()
+
+
+@pytest.mark.django_db
+def test_enter_saves_a_draft_and_sending_asks_for_confirmation(client, world):
+    client.force_login(world["steward"])
+    form = _form_html(client.get(start_url(world)).text)
+    first_match = re.search(r"<button[^>]*>", form)
+    assert first_match is not None
+    first_button = first_match.group(0)
+    assert 'name="save"' in first_button
+    assert "button-secondary" in first_button
+    assert 'name="submit"' in form
+    # Sending without ticking the confirmation sends nothing and writes nothing.
+    response = client.post(start_url(world), {"v-served": "12", "submit": "1"})
+    assert response.status_code == 200
+    assert 'href="#id_confirm"' in response.text
+    assert "Tick the box to confirm" in response.text
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_focus_goes_to_the_error_summary_on_every_page():
+    """Every page loads the script that focuses the summary; the summary can take focus."""
+    base = (Path(settings.BASE_DIR) / "collectif/templates/base.html").read_text()
+    assert "collectif/js/error-focus.js' %}\" defer" in base
+    for template in Path(settings.BASE_DIR, "collectif").rglob("*.html"):
+        for summary in re.findall(r'<div class="error-summary"[^>]*>', template.read_text()):
+            assert 'tabindex="-1"' in summary and 'role="alert"' in summary, template
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("current_is_late", [True, False], ids=["late", "on-time"])
+def test_what_you_owe_puts_this_periods_reports_before_old_returned_ones(
+    client, world, current_is_late
+):
+    today = timezone.localdate()
+    world["period"].deadline = today + timedelta(days=-1 if current_is_late else 20)
+    world["period"].save()
+    old = PeriodFactory.create(code="2023Q1")
+    SubmissionFactory.create(
+        organisation=world["organisation"],
+        dataset=world["dataset"],
+        period=old,
+        status=Submission.Status.RETURNED,
+    )
+    previous = PeriodFactory.create(
+        code="2026Q1", opens_on=today - timedelta(days=95), deadline=today - timedelta(days=60)
+    )
+    owed = steward_obligations(user=world["steward"], today=today)
+    assert [o.period.code for o in owed] == ["2026Q2", "2023Q1", previous.code]
+    assert owed[0].is_overdue is current_is_late
+    client.force_login(world["steward"])
+    page = client.get(url("steward_home")).text
+    assert "Submit your data for April to June 2026" in page

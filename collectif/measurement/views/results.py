@@ -42,8 +42,12 @@ from collectif.measurement.domain.results import ScorecardRow, rounded
 from collectif.measurement.files import exports
 from collectif.measurement.forms.results import CompletenessFilterForm, StoryForm
 from collectif.measurement.models import Dataset, Indicator, Period
+from collectif.measurement.selectors import completeness as states
 from collectif.measurement.selectors import results
 from collectif.measurement.services import results as services
+
+# Where the researchers' API operation is mounted (api/research.py, under /api/v1/).
+RESEARCH_API = "/api/v1/research/figures"
 
 
 def _language() -> str:
@@ -56,7 +60,27 @@ def _sees_everything(request: HttpRequest) -> bool:
 
 
 def _with_sparklines(rows: list[ScorecardRow]) -> list[dict[str, Any]]:
-    return [{"row": row, "sparkline": charts.sparkline(row.indicator, row.series)} for row in rows]
+    """Each row with its sparkline and its figures written with their unit (62.4%, 12.3 per
+    100), so that a reader never has to guess what a number counts."""
+    return [
+        {
+            "row": row,
+            "sparkline": charts.sparkline(row.indicator, row.series),
+            "unit": charts.unit_name(row.indicator),
+            "polarity": charts.polarity_cue(row.indicator),
+            "higher": row.indicator.polarity == Indicator.Polarity.HIGHER,
+            "latest": charts.with_unit(row.latest.value if row.latest else None, row.indicator),
+            "soon": charts.with_unit(
+                row.provisional.value if row.provisional else None, row.indicator
+            ),
+            "baseline": charts.with_unit(
+                row.baseline.value if row.baseline else None, row.indicator
+            ),
+            "target": charts.with_unit(row.target.value if row.target else None, row.indicator),
+            "change": charts.with_unit(row.change, row.indicator, signed=True),
+        }
+        for row in rows
+    ]
 
 
 @login_required
@@ -81,7 +105,7 @@ def _indicator_or_404(code: str, *, staff: bool) -> Indicator:
 
 def _breakdowns(indicator: Indicator, period: Period, *, suppress: bool) -> dict[str, Any]:
     """The province and dimension breakdowns of one period: tables and their charts."""
-    labels = {"indicator": indicator.name, "period": period.code}
+    labels = {"indicator": indicator.name, "period": period.label}
     provinces = results.breakdown_by_province(indicator, period, suppress=suppress)
     dimensions = []
     for dimension in results.indicator_breakdowns(indicator):
@@ -113,7 +137,7 @@ def _breakdowns(indicator: Indicator, period: Period, *, suppress: bool) -> dict
             "provinces",
             indicator,
             items=[(p.name, f) for p, f in provinces],
-            title=_("%(indicator)s by province and territory, %(period)s (bars)") % labels,
+            title=_("%(indicator)s by province and territory, %(period)s, as bars") % labels,
         ),
         "dimensions": dimensions,
     }
@@ -132,6 +156,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "indicator": indicator,
         "row": row,
+        "figures": _with_sparklines([row])[0],
         "targets": targets,
         "periods": list(reversed(periods)),
         "period": period,
@@ -189,10 +214,18 @@ def partner_results(request: HttpRequest, slug: str) -> HttpResponse:
         organisation, suppress=not _sees_everything(request)
     )
     page = Paginator(contributions, 50).get_page(request.GET.get("page"))
+    figures = [
+        {
+            "item": item,
+            "value": charts.with_unit(item.value, item.indicator),
+            "movement": charts.with_unit(item.movement, item.indicator),
+        }
+        for item in page.object_list
+    ]
     return render(
         request,
         "measurement/partner_results.html",
-        {"organisation": organisation, "page": page},
+        {"organisation": organisation, "page": page, "figures": figures},
     )
 
 
@@ -226,26 +259,52 @@ def _reminder_job(request: HttpRequest) -> Job | None:
     return results.reminder_job_get(job_id=job_id)
 
 
+def _completeness_rows(
+    request: HttpRequest, period: Period, dataset: Dataset | None
+) -> dict[str, Any]:
+    """One page of rows in the state asked for (all when none), late first, each with
+    when its organisation was last reminded."""
+    state = request.GET.get("state", "")
+    state = state if state in states.STATES else ""
+    counts = states.completeness_counts(period, dataset)
+    rows = states.completeness_rows(period, dataset)
+    if state:
+        rows = rows.filter(state=state)
+    page = Paginator(rows, settings.COLLECTIF["PAGE_SIZE"] * 2).get_page(request.GET.get("page"))
+    reminded = states.last_reminded(period, {row.organisation_id for row in page})
+    return {
+        "page": page,
+        "rows": [
+            {
+                "row": row,
+                "label": states.STATE_LABELS[row.state],
+                "reminded": reminded.get(row.organisation_id),
+            }
+            for row in page
+        ],
+        "state": state,
+        "states": [
+            {"key": key, "label": states.STATE_LABELS[key], "count": counts[key]}
+            for key in states.STATES
+        ],
+        "total": sum(counts.values()),
+        "missing": states.organisations_not_reported(period, dataset),
+    }
+
+
 @login_required
 @permission_required("measurement.view_completeness")
 def completeness(request: HttpRequest) -> HttpResponse:
     form, period, dataset = _completeness_filters(request)
-    rows = results.completeness(period, dataset) if period else []
-    missing = [r for r in rows if not r.reported]
-    page = Paginator(rows, settings.COLLECTIF["PAGE_SIZE"] * 2).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "measurement/completeness.html",
-        {
-            "form": form,
-            "period": period,
-            "dataset": dataset,
-            "page": page,
-            "total": len(rows),
-            "missing": len({r.organisation.pk for r in missing}),
-            "job": _reminder_job(request),
-        },
-    )
+    context: dict[str, Any] = {
+        "form": form,
+        "period": period,
+        "dataset": dataset,
+        "job": _reminder_job(request),
+    }
+    if period is not None:
+        context.update(_completeness_rows(request, period, dataset))
+    return render(request, "measurement/completeness.html", context)
 
 
 @require_POST
@@ -262,7 +321,7 @@ def completeness_remind(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Reminders are being sent to the organisations that have not reported for %(period)s.")
-        % {"period": period.code},
+        % {"period": period.label},
     )
     query = {"period": period.code, "job": str(job.pk)}
     if dataset is not None:
@@ -330,9 +389,16 @@ def report_card_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("measurement.export")
+@permission_required("measurement.export_figures")
 def export(request: HttpRequest) -> HttpResponse:
-    return render(request, "measurement/export.html", {})
+    """Researchers get the published figures; staff also the organisation-level values."""
+    context = {
+        "full": request.user.has_perm("measurement.export"),
+        "count_below": suppress_count_below(),
+        "organisations_below": suppress_organisations_below(),
+        "api_url": request.build_absolute_uri(RESEARCH_API) + "?indicator=…",
+    }
+    return render(request, "measurement/export.html", context)
 
 
 def _export_name(extension: str) -> str:

@@ -23,6 +23,7 @@ from collectif.measurement.domain.cells import expected_cells
 from collectif.measurement.domain.validation import CellValue, Problem
 from collectif.measurement.forms.submissions import CommentForm, SubmissionValuesForm
 from collectif.measurement.models import Dataset, Submission
+from collectif.measurement.selectors import review as reviews
 from collectif.measurement.selectors import submissions as selectors
 from collectif.measurement.services import submissions as services
 
@@ -157,9 +158,14 @@ def _values_form(
         if submission.pk
         else {}
     )
-    form = SubmissionValuesForm(posted(request), cells=cells, initial_values=current)
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
+    form = SubmissionValuesForm(
+        posted(request),
+        cells=cells,
+        initial_values=current,
+        provinces=selectors.provinces_served(organisation=submission.organisation),
+    )
+    submit = "submit" in request.POST
+    if request.method == "POST" and form.is_valid() and not (submit and form.refuse_unconfirmed()):
         try:
             saved, warnings = save(form.cell_values(), submit)
         except services.SubmissionInvalid as error:
@@ -188,7 +194,8 @@ def _detail(
 ) -> HttpResponse:
     actor = request_actor(request)
     reviewer = actor_may(actor, "measurement.review", submission)
-    values = list(selectors.submission_values(submission=submission))
+    review = reviews.submission_review(submission=submission)
+    values = review.rows
     can_edit = _can_edit(actor, submission)
     return render(
         request,
@@ -196,6 +203,7 @@ def _detail(
         {
             "submission": submission,
             "values": values,
+            "review": review,
             "versions": selectors.submission_versions(submission=submission),
             "can_edit": can_edit,
             "can_send": can_edit and bool(values),
@@ -254,8 +262,16 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("measurement.review")
 def review_queue(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.review_queue())
+    found = reviews.submission_reviews(submissions=list(page.object_list))
     return render(
-        request, "measurement/review_queue.html", {"page": _page(request, selectors.review_queue())}
+        request,
+        "measurement/review_queue.html",
+        {
+            "page": page,
+            "reviews": [found[submission.pk] for submission in page.object_list],
+            "any_clean": any(review.is_clean for review in found.values()),
+        },
     )
 
 
@@ -321,6 +337,7 @@ def submission_review(request: HttpRequest, pk: int, action: str) -> HttpRespons
             "submission": submission,
             "action": action,
             "form": form,
-            "values": selectors.submission_values(submission=submission),
+            "review": (review := reviews.submission_review(submission=submission)),
+            "values": review.rows,
         },
     )
