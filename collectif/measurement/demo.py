@@ -105,7 +105,7 @@ INDICATORS = [
     DemoIndicator(
         "waitlist",
         "Young people on waitlists",
-        "Jeunes en liste d'attente",
+        "Jeunes en liste d’attente",
         "Young people waiting for a mentor at the end of the quarter.",
         "Jeunes qui attendent une personne mentore à la fin du trimestre.",
         Indicator.Question.HOW_MUCH,
@@ -228,7 +228,7 @@ def _indicators() -> dict[str, Indicator]:
         name_en="Young people waiting per 100 served",
         name_fr="Jeunes en attente pour 100 jeunes servis",
         definition_en="Young people on waitlists divided by young people served, times 100.",
-        definition_fr="Jeunes en liste d'attente divisés par les jeunes servis, multiplié par 100.",
+        definition_fr="Jeunes en liste d’attente divisés par les jeunes servis, multiplié par 100.",
         kind=Indicator.Kind.POPULATION,
         question=Indicator.Question.HOW_WELL,
         unit=Indicator.Unit.PERCENT,
@@ -248,8 +248,8 @@ def _indicators() -> dict[str, Indicator]:
             "limits how many young people programs can serve."
         ),
         story_fr=(
-            "La croissance a ralenti en 2024 quand deux grands programmes de l'Ontario ont "
-            "perdu leur financement ; le plan révisé a abaissé les cibles en conséquence. C'est "
+            "La croissance a ralenti en 2024 quand deux grands programmes de l’Ontario ont "
+            "perdu leur financement ; le plan révisé a abaissé les cibles en conséquence. C’est "
             "le recrutement de personnes mentores, et non la demande, qui limite le nombre de "
             "jeunes servis."
         ),
