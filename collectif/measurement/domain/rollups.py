@@ -1,10 +1,13 @@
 """Rollups: the movement's aggregates, rebuilt slice by slice from approved values.
 
 A *slice* is one indicator in one period. A full rebuild adds up every organisation's
-contribution to each cell. Approving or reopening a submission applies the difference
-in one organisation's contribution, in the same transaction, computed by the same
-`contributions` function: the two cannot drift apart (a property test checks it), and
-an approval costs the same whatever the number of values already approved.
+contribution to each cell, in the database: one INSERT … SELECT … GROUP BY per
+aggregation kind, so it runs at the speed of a GROUP BY over the raw values. Approving
+or reopening a submission applies the difference in one organisation's contribution,
+in the same transaction, computed by `contributions`: an approval costs the same
+whatever the number of values already approved. The SQL restates `contributions`, so
+two property tests hold them together: incremental updates equal a full rebuild, and
+the full rebuild equals the Python sum of `contributions` it replaced.
 
 How one organisation's values become cells (no double counting):
 - Canada total: its own total if reported, else the sum of its province parts.
@@ -20,12 +23,12 @@ results channel asks.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
+from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.breakdowns import PROVINCE, make_key, parse_key
 from collectif.measurement.models import CANADA, Indicator, Rollup, Submission, Value
 
@@ -101,84 +104,181 @@ def _weight_indicator_id(indicator: Indicator) -> int | None:
     return None
 
 
-@dataclass
-class _Accumulator:
-    total: Decimal = Decimal(0)
-    count: int = 0
-    weighted_total: Decimal = Decimal(0)
-    weight: Decimal = Decimal(0)
-    latest: Decimal | None = None
-    latest_at: datetime | None = None
-    organisations: set[int] = field(default_factory=set)
+# ---- Set-based rebuild ------------------------------------------------------------------
+#
+# A rebuild computes, in the database, exactly what adding up `contributions` over every
+# organisation gives: one INSERT … SELECT … GROUP BY per aggregation kind. The SQL below
+# is `organisation_cells` restated on rows. A breakdown key is canonical (dimensions
+# sorted), so a value's member is its key without the province part, and a key whose
+# member still holds "|" is a cross-tabulation, which is not rolled up but still makes
+# its organisation one that reports by province. "Latest" takes the value of the most
+# recently reviewed organisation (the highest id on a tie), as approvals always set the
+# review time.
+
+_RAW = """
+    SELECT {indicator} AS indicator_id, {role} AS role, v.period_id, v.organisation_id,
+           o.head_office_province_id AS head_office, s.reviewed_at, v.breakdown, v.value,
+           {pos}('|' || v.breakdown, '|province:') AS at
+    FROM {value} v
+    JOIN {indicator_table} i ON {join}
+    JOIN {submission} s ON s.id = v.submission_id
+    JOIN {organisation} o ON o.id = v.organisation_id
+    WHERE s.status = %s AND i.aggregation = %s{where}"""
+
+_CELLS = """
+WITH raw AS ({raw}
+),
+split AS (
+    SELECT raw.*, CASE WHEN at = 0 THEN '' ELSE substr('|' || breakdown, at + 10) END AS tail
+    FROM raw
+),
+provinced AS (
+    SELECT split.*, substr(tail, 1, {pos}(tail || '|', '|') - 1) AS province FROM split
+),
+parsed AS (
+    SELECT indicator_id, role, period_id, organisation_id, head_office, reviewed_at, value,
+           at, province,
+           CASE WHEN at = 0 THEN breakdown
+                ELSE substr(replace('|' || breakdown, '|province:' || province, ''), 2)
+           END AS member
+    FROM provinced
+),
+org_member AS (
+    SELECT indicator_id, role, period_id, organisation_id, member,
+           max(head_office) AS head_office, max(reviewed_at) AS reviewed_at,
+           max(CASE WHEN at = 0 THEN value END) AS national,
+           sum(CASE WHEN at > 0 THEN value END) AS from_provinces
+    FROM parsed
+    GROUP BY indicator_id, role, period_id, organisation_id, member
+),
+by_province AS (
+    SELECT indicator_id, role, period_id, organisation_id
+    FROM org_member WHERE from_provinces IS NOT NULL
+    GROUP BY indicator_id, role, period_id, organisation_id
+),
+cells AS (
+    SELECT indicator_id, role, period_id, organisation_id, reviewed_at,
+           province AS region, member, value
+    FROM parsed WHERE at > 0 AND {pos}(member, '|') = 0
+    UNION ALL
+    SELECT indicator_id, role, period_id, organisation_id, reviewed_at,
+           '{canada}', member, coalesce(national, from_provinces)
+    FROM org_member WHERE {pos}(member, '|') = 0
+    UNION ALL
+    SELECT m.indicator_id, m.role, m.period_id, m.organisation_id, m.reviewed_at,
+           m.head_office, m.member, m.national
+    FROM org_member m
+    LEFT JOIN by_province p ON p.indicator_id = m.indicator_id AND p.role = m.role
+        AND p.period_id = m.period_id AND p.organisation_id = m.organisation_id
+    WHERE p.organisation_id IS NULL AND m.national IS NOT NULL AND {pos}(m.member, '|') = 0
+)"""
+
+_COLUMNS = (
+    "indicator_id, period_id, region, member, total, count, weighted_total, weight, latest, "
+    "organisations"
+)
+
+_SELECT: dict[str, str] = {
+    Indicator.Aggregation.SUM: """
+SELECT indicator_id, period_id, region, member,
+       sum(value), count(*), 0, 0, CAST(NULL AS NUMERIC), count(*)
+FROM cells GROUP BY indicator_id, period_id, region, member""",
+    Indicator.Aggregation.MEAN: """
+SELECT indicator_id, period_id, region, member,
+       sum(value), count(*), 0, 0, CAST(NULL AS NUMERIC), count(*)
+FROM cells GROUP BY indicator_id, period_id, region, member""",
+    # Each organisation's value and weight side by side, by grouping rather than by a
+    # self-join, which planners estimate badly on a common table expression.
+    Indicator.Aggregation.WEIGHTED_MEAN: """
+SELECT indicator_id, period_id, region, member, sum(value), count(*),
+       coalesce(sum({weighted}), 0), coalesce(sum(weight), 0), CAST(NULL AS NUMERIC), count(*)
+FROM (
+    SELECT indicator_id, period_id, organisation_id, region, member,
+           max(CASE WHEN role = 0 THEN value END) AS value,
+           max(CASE WHEN role = 1 THEN value END) AS weight
+    FROM cells
+    GROUP BY indicator_id, period_id, organisation_id, region, member
+) paired
+WHERE value IS NOT NULL
+GROUP BY indicator_id, period_id, region, member""",
+    Indicator.Aggregation.LATEST: """
+SELECT indicator_id, period_id, region, member,
+       sum(value), count(*), 0, 0, max(CASE WHEN newest = 1 THEN value END), count(*)
+FROM (
+    SELECT cells.*, row_number() OVER (
+        PARTITION BY indicator_id, period_id, region, member
+        ORDER BY reviewed_at DESC, organisation_id DESC
+    ) AS newest
+    FROM cells
+) ranked
+GROUP BY indicator_id, period_id, region, member""",
+}
 
 
-def _approved_values(
-    indicator_id: int, period_id: int
-) -> dict[int, tuple[dict[str, Decimal], datetime | None, str]]:
-    """Approved values of a slice, grouped by organisation (with review time, head office)."""
-    rows = Value.objects.filter(
-        indicator_id=indicator_id,
-        period_id=period_id,
-        submission__status=Submission.Status.APPROVED,
-    ).values_list(
-        "organisation_id",
-        "breakdown",
-        "value",
-        "submission__reviewed_at",
-        "organisation__head_office_province_id",
+def _weighted_sql(vendor: str) -> str:
+    """A value times its weight, rounded to six decimals as `_weighted` does (half to even).
+
+    SQLite keeps decimals as floating point, so there plain rounding is as close as it gets.
+    """
+    if vendor != "postgresql":
+        return "round(value * weight, 6)"
+    scaled = "(value * weight * 1000000)"
+    return (
+        f"(floor({scaled}) + CASE WHEN {scaled} - floor({scaled}) > 0.5 OR "
+        f"({scaled} - floor({scaled}) = 0.5 AND mod(floor({scaled}), 2) <> 0) "
+        "THEN 1 ELSE 0 END) * 0.000001"
     )
-    grouped: dict[int, tuple[dict[str, Decimal], datetime | None, str]] = {}
-    for organisation_id, breakdown, value, reviewed_at, head_office in rows.iterator(
-        chunk_size=5000
-    ):
-        entry = grouped.setdefault(organisation_id, ({}, reviewed_at, head_office))
-        entry[0][breakdown] = value
-    return grouped
 
 
-def compute_slice(indicator: Indicator, period_id: int) -> list[Rollup]:
-    """The rollup rows of one slice, computed from approved values (not saved)."""
-    accumulators: dict[Cell, _Accumulator] = defaultdict(_Accumulator)
-    weight_id = _weight_indicator_id(indicator)
-    weights = (
-        {o: values for o, (values, _, _) in _approved_values(weight_id, period_id).items()}
-        if weight_id
-        else {}
-    )
-    is_latest = indicator.aggregation == Indicator.Aggregation.LATEST
-    for organisation_id, (values, reviewed_at, head_office) in sorted(
-        _approved_values(indicator.pk, period_id).items()
-    ):
-        own_weights = weights.get(organisation_id, {}) if weight_id else None
-        for cell, part in contributions(
-            indicator, values, weights=own_weights, head_office=head_office
-        ).items():
-            acc = accumulators[cell]
-            acc.total += part.value
-            acc.count += 1
-            acc.organisations.add(organisation_id)
-            weighted, weight = _weighted(part)
-            acc.weighted_total += weighted
-            acc.weight += weight
-            if is_latest and (
-                reviewed_at is None or acc.latest_at is None or reviewed_at >= acc.latest_at
-            ):
-                acc.latest, acc.latest_at = part.value, reviewed_at
-    return [
-        Rollup(
-            indicator_id=indicator.pk,
-            period_id=period_id,
-            region=region,
-            member=member,
-            total=acc.total,
-            count=acc.count,
-            weighted_total=acc.weighted_total,
-            weight=acc.weight,
-            latest=acc.latest,
-            organisations=len(acc.organisations),
+def _insert_sql(aggregation: str, vendor: str, *, one_slice: bool) -> str:
+    """The INSERT … SELECT that writes the rollup rows of every slice of one aggregation kind
+    (or of one slice, whose indicator and period are then the last two parameters)."""
+    pos = "strpos" if vendor == "postgresql" else "instr"
+    where = " AND i.id = %s AND v.period_id = %s" if one_slice else ""
+    tables = {
+        "value": Value._meta.db_table,
+        "indicator_table": Indicator._meta.db_table,
+        "submission": Submission._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "pos": pos,
+        "where": where,
+    }
+    raw = _RAW.format(indicator="v.indicator_id", role=0, join="i.id = v.indicator_id", **tables)
+    if aggregation == Indicator.Aggregation.WEIGHTED_MEAN:
+        raw += "\n    UNION ALL" + _RAW.format(
+            indicator="i.id", role=1, join="i.weight_indicator_id = v.indicator_id", **tables
         )
-        for (region, member), acc in sorted(accumulators.items())
-    ]
+    select = _SELECT[aggregation].replace("{weighted}", _weighted_sql(vendor))
+    return (
+        f"INSERT INTO {Rollup._meta.db_table} ({_COLUMNS})"
+        + _CELLS.format(raw=raw, pos=pos, canada=CANADA)
+        + select
+    )
+
+
+def _delete(slice_: tuple[int, int] | None = None) -> None:
+    """Delete the rollup rows (of one slice, if given) in one statement.
+
+    Not through the ORM, which would load every row to signal its deletion: the callers
+    bump the results version once for the whole change.
+    """
+    where = " WHERE indicator_id = %s AND period_id = %s" if slice_ else ""
+    sql = f"DELETE FROM {Rollup._meta.db_table}{where}"  # noqa: S608 (no outside text)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(slice_ or ()))
+
+
+def _insert(aggregation: str, slice_: tuple[int, int] | None = None) -> int:
+    """Write the rollup rows of one aggregation kind (of one slice only, if given)."""
+    sql = _insert_sql(aggregation, connection.vendor, one_slice=slice_ is not None)
+    per_raw = [str(Submission.Status.APPROVED), str(aggregation), *(slice_ or ())]
+    copies = 2 if aggregation == Indicator.Aggregation.WEIGHTED_MEAN else 1
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to group a rebuild's cells in memory, for this transaction only.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, per_raw * copies)
+        return max(int(cursor.rowcount), 0)
 
 
 def slices_touched(indicator_ids: Iterable[int], period_id: int) -> set[tuple[int, int]]:
@@ -198,12 +298,12 @@ def rebuild_slices(
     """
     written = 0
     slices = sorted(set(slices))
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={s[0] for s in slices})}
+    kinds = dict(
+        Indicator.objects.filter(pk__in={s[0] for s in slices}).values_list("pk", "aggregation")
+    )
     for indicator_id, period_id in slices:
-        Rollup.objects.filter(indicator_id=indicator_id, period_id=period_id).delete()
-        rows = compute_slice(indicators[indicator_id], period_id)
-        Rollup.objects.bulk_create(rows, batch_size=2000)
-        written += len(rows)
+        _delete((indicator_id, period_id))
+        written += _insert(kinds[indicator_id], (indicator_id, period_id))
         if progress is not None:
             progress(1)
     return written
@@ -240,7 +340,9 @@ def apply_submission(submission: Submission, *, counted_before: bool) -> None:
     Only the submission's organisation changes, so its contribution before and after is
     computed and the difference applied to the cells it touches, under row locks: the
     cost does not grow with the number of other organisations or values. Slices of
-    "latest value" indicators, which cannot be updated by difference, are rebuilt.
+    "latest value" indicators, which cannot be updated by difference (the rollup keeps
+    no review time to compare with, and a reopen must find the next latest), are
+    rebuilt by one SQL statement each.
     """
     counted_now = submission.status == Submission.Status.APPROVED
     if counted_before == counted_now:
@@ -343,6 +445,20 @@ def approved_slices() -> set[tuple[int, int]]:
 
 @transaction.atomic
 def rebuild_all(progress: Callable[[int], object] | None = None) -> int:
-    """Recompute every rollup from raw approved values (`collectif measurement rebuild-rollups`)."""
-    Rollup.objects.all().delete()
-    return rebuild_slices(approved_slices(), progress)
+    """Recompute every rollup from raw approved values (`collectif measurement rebuild-rollups`).
+
+    One statement per aggregation kind; `progress` is called after each with the number of
+    slices it wrote.
+    """
+    _delete()
+    written = 0
+    for aggregation in Indicator.Aggregation:
+        written += _insert(aggregation)
+        if progress is not None:
+            progress(
+                Rollup.objects.filter(indicator__aggregation=aggregation)
+                .values("indicator_id", "period_id")
+                .distinct()
+                .count()
+            )
+    return written
