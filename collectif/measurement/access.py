@@ -49,8 +49,8 @@ ACCESS: dict[str, Access] = {
     "measurement:export": RESEARCHERS_AND_STAFF,
     "measurement:export_figures_csv": RESEARCHERS_AND_STAFF,
     "measurement:export_figures_xlsx": RESEARCHERS_AND_STAFF,
-    "measurement:export_csv": STAFF,
-    "measurement:export_xlsx": STAFF,
+    "measurement:export_csv": STAFF.by_post(),
+    "measurement:export_xlsx": STAFF.by_post(),
     # Setup: the backbone's alone.
     "measurement:setup_*": STAFF,
     "measurement:setup_period_next_quarters": STAFF.by_post(),

@@ -90,3 +90,7 @@ class MeasurementAction(AuditAction):
         "measurement.completeness_reminders_send",
         _("%(actor)s sent reminders to the organisations late for %(object)s"),
     )
+    VALUES_EXPORT_START = (
+        "measurement.values_export_start",
+        _("%(actor)s started an export of every approved value"),
+    )

@@ -1,20 +1,26 @@
 """Background work for results: the bilingual reminder to organisations late with data."""
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from collectif.core.actors import SYSTEM
+from collectif.core.models import Job
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
 from collectif.ecosystem.models import Organisation
+from collectif.measurement.files import exports
 from collectif.measurement.models import Dataset, Period
 from collectif.measurement.selectors import results
+from collectif.measurement.services.exports import values_export_save
 
 
 def _languages_first(language: str) -> list[str]:
@@ -130,3 +136,46 @@ def completeness_reminders(job_id: str, period_id: int, dataset_id: int | None) 
     except Exception as exc:
         job_fail(job_id=job_id, error=str(exc))
         raise
+
+
+def _write_export(job: Job, folder: str) -> tuple[Path, str, int]:
+    """Write the file to a private temporary folder; returns it, its name and its rows."""
+    file_format = job.params.get("format", "csv")
+    language = job.params.get("language", "en")
+    name = f"approved-values-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    path = Path(folder) / name
+
+    def advance(by: int) -> None:
+        job_advance(job_id=job.pk, by=by)
+
+    if file_format == "xlsx":
+        count = exports.write_xlsx(path, language, progress=advance)
+    else:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            count = exports.write_csv(stream, language, progress=advance)
+    return path, name, count
+
+
+@task()
+def values_export(job_id: str) -> str:
+    """Write every approved value to a CSV or XLSX file a person downloads from the job page.
+
+    The rows stream from a database iterator to a file on disk (openpyxl's write-only
+    mode for XLSX), so memory stays flat whatever the number of values; the job's
+    progress moves every `exports.PROGRESS_EVERY` rows.
+    """
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return ""
+    try:
+        job_start(job_id=job.pk, total=results.approved_values().count())
+        with tempfile.TemporaryDirectory(prefix="collectif-export-") as folder:
+            path, filename, count = _write_export(job, folder)
+            name = values_export_save(
+                actor=SYSTEM, job_id=str(job.pk), filename=filename, written=path
+            )
+    except Exception as exc:
+        job_fail(job_id=job.pk, error=repr(exc))
+        raise
+    job_succeed(job_id=job.pk, result={"rows": count, "file": name})
+    return name

@@ -1,13 +1,21 @@
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from openpyxl import load_workbook
 
+from collectif.accounts.tests.factories import UserFactory
 from collectif.core.formatting import csv_number
+from collectif.core.models import AuditEvent, Job
 from collectif.core.spreadsheets import neutralise
+from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
+from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.files import exports
 from collectif.measurement.models import Submission
 from collectif.measurement.selectors import results
@@ -117,3 +125,71 @@ def test_long_exports_report_their_progress(data: None, monkeypatch: pytest.Monk
     count = exports.write_csv(io.StringIO(), "en", progress=steps.append)
     assert count == results.approved_value_count() > 0
     assert sum(steps) == count
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _start(client: Client, capture: Any, url: str) -> Job:
+    with capture(execute=True):
+        response = client.post(url)
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/{url.split('/')[1]}/jobs/{job.pk}/"
+    return job
+
+
+@pytest.mark.django_db
+def test_a_staff_csv_export_runs_as_a_job_and_only_its_owner_or_staff_download_it(
+    client: Client, data: None, media: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    owner = user_with_role("staff")
+    assert owner is not None
+    client.force_login(owner)
+    job = _start(client, django_capture_on_commit_callbacks, reverse("measurement:export_csv"))
+
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.progress_total == 2 and job.result["rows"] == 2
+    assert AuditEvent.objects.filter(action=MeasurementAction.VALUES_EXPORT_START).count() == 1
+    page = client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    assert reverse("core:job_download", args=[job.pk]) in page
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    text = b"".join(download.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Organisation (short name)"
+    assert sorted(row[-1] for row in rows[1:]) == ["-12.5", "-2"]
+
+    client.force_login(user_with_role("researcher"))  # type: ignore[arg-type]
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+    client.force_login(UserFactory.create(is_superuser=True))
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_french_xlsx_export_job_writes_every_approved_value(
+    client: Client, data: None, media: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(user_with_role("staff"))  # type: ignore[arg-type]
+    job = _start(
+        client,
+        django_capture_on_commit_callbacks,
+        reverse("measurement:export_xlsx").replace("/en/", "/fr/"),
+    )
+
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result_file.name.endswith(".xlsx")
+    with job.result_file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read()), read_only=True).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Organisme (nom court)"
+    assert sorted(float(str(row[-1])) for row in rows[1:]) == [-12.5, -2]
+
+
+@pytest.mark.django_db
+def test_an_export_is_started_only_by_a_post(client: Client, data: None) -> None:
+    client.force_login(user_with_role("staff"))  # type: ignore[arg-type]
+    assert client.get(reverse("measurement:export_csv")).status_code == 405
+    assert not Job.objects.exists()

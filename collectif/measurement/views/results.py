@@ -8,7 +8,6 @@ small cells hidden, exactly as the API and the report card's CSV do.
 """
 
 import csv
-import tempfile
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -18,10 +17,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -44,6 +42,7 @@ from collectif.measurement.forms.results import CompletenessFilterForm, StoryFor
 from collectif.measurement.models import Dataset, Indicator, Period
 from collectif.measurement.selectors import completeness as states
 from collectif.measurement.selectors import results
+from collectif.measurement.services import exports as export_services
 from collectif.measurement.services import results as services
 
 # Where the researchers' API operation is mounted (api/research.py, under /api/v1/).
@@ -401,30 +400,24 @@ def export(request: HttpRequest) -> HttpResponse:
     return render(request, "measurement/export.html", context)
 
 
-def _export_name(extension: str) -> str:
-    return f"approved-values-{timezone.localdate():%Y-%m-%d}.{extension}"
+def _export_start(request: HttpRequest, file_format: str) -> HttpResponse:
+    """Exports run as background jobs: the job page shows progress, then the download."""
+    job = export_services.values_export_start(
+        actor=request_actor(request), file_format=file_format, language=_language()
+    )
+    messages.success(request, _("The export has started. The file will be ready in a moment."))
+    return redirect("core:job_detail", job_id=job.pk)
 
 
 @login_required
 @permission_required("measurement.export")
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        exports.csv_lines(_language()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
-    return response
+@require_POST
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _export_start(request, "csv")
 
 
 @login_required
 @permission_required("measurement.export")
-def export_xlsx(request: HttpRequest) -> FileResponse:
-    """Written to a temporary file first: an XLSX is a zip and cannot be streamed as built."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    exports.write_xlsx(handle, _language())
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_export_name("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+@require_POST
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export_start(request, "xlsx")
