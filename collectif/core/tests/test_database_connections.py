@@ -17,6 +17,7 @@ def _between_requests(handler: ConnectionHandler) -> None:
         connection.close_if_unusable_or_obsolete()
 
 
+@pytest.mark.smoke  # CI runs the smoke subset on SQLite: this test counts there
 @pytest.mark.skipif(not SQLITE, reason="the embedded default only")
 def test_two_requests_share_one_sqlite_connection_and_its_pragmas_run_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_db_blocker: Any
