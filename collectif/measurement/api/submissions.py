@@ -235,17 +235,24 @@ def _problem_field(problem: Problem) -> str:
     return problem.column or (str(problem.row) if problem.row else "")
 
 
+def _where_it_stands(submission: Submission) -> dict[str, Any]:
+    """The fields a submission's detail and its list summary share."""
+    return {
+        "id": submission.pk,
+        "organisation": submission.organisation.slug,
+        "dataset": submission.dataset.code,
+        "period": submission.period.code,
+        "status": submission.status,
+        "version": submission.version,
+        "channel": submission.channel,
+        "submitted_at": submission.submitted_at,
+        "reviewed_at": submission.reviewed_at,
+    }
+
+
 def _submission_out(submission: Submission, warnings: list[Problem] | None = None) -> Any:
     return SubmissionOut(
-        id=submission.pk,
-        organisation=submission.organisation.slug,
-        dataset=submission.dataset.code,
-        period=submission.period.code,
-        status=submission.status,
-        version=submission.version,
-        channel=submission.channel,
-        submitted_at=submission.submitted_at,
-        reviewed_at=submission.reviewed_at,
+        **_where_it_stands(submission),
         review_comment=submission.review_comment,
         values=[
             ValueOut(indicator=v.indicator.code, breakdown=v.breakdown, value=v.value)
@@ -260,18 +267,10 @@ def _submission_out(submission: Submission, warnings: list[Problem] | None = Non
 def _summary_out(request: HttpRequest, submission: Any) -> SubmissionSummaryOut:
     """A submission read by `selectors.submission_summary_list` (its values counted)."""
     return SubmissionSummaryOut(
-        id=submission.pk,
-        organisation=submission.organisation.slug,
-        dataset=submission.dataset.code,
-        period=submission.period.code,
-        status=submission.status,
-        version=submission.version,
-        channel=submission.channel,
+        **_where_it_stands(submission),
         values=submission.value_count,
         created_at=submission.created_at,
         updated_at=submission.updated_at,
-        submitted_at=submission.submitted_at,
-        reviewed_at=submission.reviewed_at,
         url=request.build_absolute_uri(
             reverse("api:submission_detail", kwargs={"submission_id": submission.pk})
         ),
