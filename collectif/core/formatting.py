@@ -1,8 +1,11 @@
-"""Numbers and money the Canadian way in each language (1 234,50 $ / $1,234.50)."""
+"""Numbers, money and dates the Canadian way in each language (1 234,50 $ / $1,234.50)."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 Number = int | float | Decimal
@@ -36,3 +39,17 @@ def csv_number(value: Number, language: str | None = None) -> str:
     text = format(Decimal(value).normalize(), "f")
     text = "0" if text in {"-0", ""} else text
     return text.replace(".", ",") if csv_delimiter(language) == ";" else text
+
+
+def long_date(value: date | datetime, *, with_time: bool = False) -> str:
+    """A date in words: "December 1, 2026"; in French "1er décembre 2026".
+
+    French writes the first day of a month as an ordinal (1er), which no date format
+    character gives, so the day is put right here.
+    """
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    text = str(date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT"))
+    if value.day == 1 and babel_locale() == "fr_CA" and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from collectif.core.formatting import format_money, format_number
+from collectif.core.formatting import format_money, format_number, long_date
 
 register = template.Library()
 
@@ -22,6 +22,18 @@ def _as_number(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+
+
+@register.filter(name="long_date")
+def long_date_filter(value: Any) -> str:
+    """`{{ day|long_date }}`: December 1, 2026; 1er décembre 2026 in French."""
+    return long_date(value) if value else ""
+
+
+@register.filter
+def long_datetime(value: Any) -> str:
+    """`{{ moment|long_datetime }}`: the date in words and the time (1er décembre 2026, 9 h 05)."""
+    return long_date(value, with_time=True) if value else ""
 
 
 @register.filter

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.test import override_settings
 from django.utils import formats, translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -65,6 +66,32 @@ def test_dates_and_times_follow_each_languages_style(
         assert formats.time_format(moment.time()) == time_text
         assert formats.date_format(moment, "DATETIME_FORMAT") == f"{date_text}, {time_text}"
     assert render("{{ day|date }}", language, day=moment.date()) == date_text
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "other"),
+    [
+        ("en", "December 1, 2026", "December 2, 2026"),
+        ("fr", "1er décembre 2026", "2 décembre 2026"),
+    ],
+)
+def test_the_first_of_the_month_is_an_ordinal_in_french(
+    language: str, first: str, other: str
+) -> None:
+    template = "{% load collectif %}{{ day|long_date }}"
+    assert render(template, language, day=datetime.date(2026, 12, 1)) == first
+    assert render(template, language, day=datetime.date(2026, 12, 2)) == other
+    assert render(template, language, day=datetime.date(2026, 12, 11)).startswith("11 ") == (
+        language == "fr"
+    )
+
+
+@override_settings(TIME_ZONE="America/Toronto")
+def test_a_moment_reads_in_local_time_with_its_ordinal_day() -> None:
+    moment = datetime.datetime(2026, 12, 1, 14, 5, tzinfo=datetime.UTC)
+    template = "{% load collectif %}{{ moment|long_datetime }}"
+    assert render(template, "fr", moment=moment) == "1er décembre 2026, 9 h 05"
+    assert render(template, "en", moment=moment) == "December 1, 2026, 9:05 a.m."
 
 
 def test_django_localize_agrees_with_our_number_filter() -> None:
