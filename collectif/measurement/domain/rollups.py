@@ -21,27 +21,48 @@ weighted mean, a ratio of two indicators) is `domain.results`, the one place eve
 results channel asks.
 """
 
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection, models, transaction
 
 from collectif.ecosystem.models import Organisation
+from collectif.measurement.domain import rollup_sql
 from collectif.measurement.domain.breakdowns import PROVINCE, make_key, parse_key
+from collectif.measurement.domain.rollup_latest import NEVER, Candidate, find_latest, take_latest
 from collectif.measurement.models import CANADA, Indicator, Rollup, Submission, Value
 
 Cell = tuple[str, str]  # (region, member key)
+T = TypeVar("T")
 
 
 def organisation_cells(values: dict[str, Decimal], head_office: str) -> dict[Cell, Decimal]:
     """One organisation's contribution to each (region, member) cell of a slice."""
+    return _cells(values, head_office, operator.add)
+
+
+def _newest(first: datetime, second: datetime) -> datetime:
+    return max(first, second)
+
+
+def cell_times(times: dict[str, datetime], head_office: str) -> dict[Cell, datetime]:
+    """When each of an organisation's cells was reviewed: that of the values making it."""
+    return _cells(times, head_office, _newest)
+
+
+def _cells(values: Mapping[str, T], head_office: str, add: Callable[[T, T], T]) -> dict[Cell, T]:
+    """The cell rules, for values or for anything else the values carry (`add` combines
+    the province parts that make a Canada cell)."""
     parsed = [(parse_key(key), value) for key, value in values.items()]
     by_province = any(PROVINCE in members for members, _ in parsed)
-    cells: dict[Cell, Decimal] = {}
-    national: dict[str, Decimal] = {}
-    from_provinces: dict[str, Decimal] = defaultdict(Decimal)
+    cells: dict[Cell, T] = {}
+    national: dict[str, T] = {}
+    from_provinces: dict[str, T] = {}
     for members, value in parsed:
         province = members.get(PROVINCE)
         rest = {dim: code for dim, code in members.items() if dim != PROVINCE}
@@ -54,9 +75,10 @@ def organisation_cells(values: dict[str, Decimal], head_office: str) -> dict[Cel
                 cells[(head_office, member)] = value
         else:
             cells[(province, member)] = value
-            from_provinces[member] += value
-    for member in set(national) | set(from_provinces):
-        cells[(CANADA, member)] = national.get(member, from_provinces.get(member, Decimal(0)))
+            earlier = from_provinces.get(member)
+            from_provinces[member] = value if earlier is None else add(earlier, value)
+    for member, value in (from_provinces | national).items():
+        cells[(CANADA, member)] = value
     return cells
 
 
@@ -107,153 +129,18 @@ def _weight_indicator_id(indicator: Indicator) -> int | None:
 # ---- Set-based rebuild ------------------------------------------------------------------
 #
 # A rebuild computes, in the database, exactly what adding up `contributions` over every
-# organisation gives: one INSERT … SELECT … GROUP BY per aggregation kind. The SQL below
-# is `organisation_cells` restated on rows. A breakdown key is canonical (dimensions
-# sorted), so a value's member is its key without the province part, and a key whose
-# member still holds "|" is a cross-tabulation, which is not rolled up but still makes
-# its organisation one that reports by province. "Latest" takes the value of the most
-# recently reviewed organisation (the highest id on a tie), as approvals always set the
-# review time.
-
-_RAW = """
-    SELECT {indicator} AS indicator_id, {role} AS role, v.period_id, v.organisation_id,
-           o.head_office_province_id AS head_office, s.reviewed_at, v.breakdown, v.value,
-           {pos}('|' || v.breakdown, '|province:') AS at
-    FROM {value} v
-    JOIN {indicator_table} i ON {join}
-    JOIN {submission} s ON s.id = v.submission_id
-    JOIN {organisation} o ON o.id = v.organisation_id
-    WHERE s.status = %s AND i.aggregation = %s{where}"""
-
-_CELLS = """
-WITH raw AS ({raw}
-),
-split AS (
-    SELECT raw.*, CASE WHEN at = 0 THEN '' ELSE substr('|' || breakdown, at + 10) END AS tail
-    FROM raw
-),
-provinced AS (
-    SELECT split.*, substr(tail, 1, {pos}(tail || '|', '|') - 1) AS province FROM split
-),
-parsed AS (
-    SELECT indicator_id, role, period_id, organisation_id, head_office, reviewed_at, value,
-           at, province,
-           CASE WHEN at = 0 THEN breakdown
-                ELSE substr(replace('|' || breakdown, '|province:' || province, ''), 2)
-           END AS member
-    FROM provinced
-),
-org_member AS (
-    SELECT indicator_id, role, period_id, organisation_id, member,
-           max(head_office) AS head_office, max(reviewed_at) AS reviewed_at,
-           max(CASE WHEN at = 0 THEN value END) AS national,
-           sum(CASE WHEN at > 0 THEN value END) AS from_provinces
-    FROM parsed
-    GROUP BY indicator_id, role, period_id, organisation_id, member
-),
-by_province AS (
-    SELECT indicator_id, role, period_id, organisation_id
-    FROM org_member WHERE from_provinces IS NOT NULL
-    GROUP BY indicator_id, role, period_id, organisation_id
-),
-cells AS (
-    SELECT indicator_id, role, period_id, organisation_id, reviewed_at,
-           province AS region, member, value
-    FROM parsed WHERE at > 0 AND {pos}(member, '|') = 0
-    UNION ALL
-    SELECT indicator_id, role, period_id, organisation_id, reviewed_at,
-           '{canada}', member, coalesce(national, from_provinces)
-    FROM org_member WHERE {pos}(member, '|') = 0
-    UNION ALL
-    SELECT m.indicator_id, m.role, m.period_id, m.organisation_id, m.reviewed_at,
-           m.head_office, m.member, m.national
-    FROM org_member m
-    LEFT JOIN by_province p ON p.indicator_id = m.indicator_id AND p.role = m.role
-        AND p.period_id = m.period_id AND p.organisation_id = m.organisation_id
-    WHERE p.organisation_id IS NULL AND m.national IS NOT NULL AND {pos}(m.member, '|') = 0
-)"""
-
-_COLUMNS = (
-    "indicator_id, period_id, region, member, total, count, weighted_total, weight, latest, "
-    "organisations"
-)
-
-_SELECT: dict[str, str] = {
-    Indicator.Aggregation.SUM: """
-SELECT indicator_id, period_id, region, member,
-       sum(value), count(*), 0, 0, CAST(NULL AS NUMERIC), count(*)
-FROM cells GROUP BY indicator_id, period_id, region, member""",
-    Indicator.Aggregation.MEAN: """
-SELECT indicator_id, period_id, region, member,
-       sum(value), count(*), 0, 0, CAST(NULL AS NUMERIC), count(*)
-FROM cells GROUP BY indicator_id, period_id, region, member""",
-    # Each organisation's value and weight side by side, by grouping rather than by a
-    # self-join, which planners estimate badly on a common table expression.
-    Indicator.Aggregation.WEIGHTED_MEAN: """
-SELECT indicator_id, period_id, region, member, sum(value), count(*),
-       coalesce(sum({weighted}), 0), coalesce(sum(weight), 0), CAST(NULL AS NUMERIC), count(*)
-FROM (
-    SELECT indicator_id, period_id, organisation_id, region, member,
-           max(CASE WHEN role = 0 THEN value END) AS value,
-           max(CASE WHEN role = 1 THEN value END) AS weight
-    FROM cells
-    GROUP BY indicator_id, period_id, organisation_id, region, member
-) paired
-WHERE value IS NOT NULL
-GROUP BY indicator_id, period_id, region, member""",
-    Indicator.Aggregation.LATEST: """
-SELECT indicator_id, period_id, region, member,
-       sum(value), count(*), 0, 0, max(CASE WHEN newest = 1 THEN value END), count(*)
-FROM (
-    SELECT cells.*, row_number() OVER (
-        PARTITION BY indicator_id, period_id, region, member
-        ORDER BY reviewed_at DESC, organisation_id DESC
-    ) AS newest
-    FROM cells
-) ranked
-GROUP BY indicator_id, period_id, region, member""",
-}
+# organisation gives: one INSERT … SELECT … GROUP BY per aggregation kind (`rollup_sql`).
 
 
-def _weighted_sql(vendor: str) -> str:
-    """A value times its weight, rounded to six decimals as `_weighted` does (half to even).
-
-    SQLite keeps decimals as floating point, so there plain rounding is as close as it gets.
-    """
-    if vendor != "postgresql":
-        return "round(value * weight, 6)"
-    scaled = "(value * weight * 1000000)"
-    return (
-        f"(floor({scaled}) + CASE WHEN {scaled} - floor({scaled}) > 0.5 OR "
-        f"({scaled} - floor({scaled}) = 0.5 AND mod(floor({scaled}), 2) <> 0) "
-        "THEN 1 ELSE 0 END) * 0.000001"
-    )
-
-
-def _insert_sql(aggregation: str, vendor: str, *, one_slice: bool) -> str:
-    """The INSERT … SELECT that writes the rollup rows of every slice of one aggregation kind
-    (or of one slice, whose indicator and period are then the last two parameters)."""
-    pos = "strpos" if vendor == "postgresql" else "instr"
-    where = " AND i.id = %s AND v.period_id = %s" if one_slice else ""
-    tables = {
+def _tables() -> dict[str, str]:
+    return {
         "value": Value._meta.db_table,
-        "indicator_table": Indicator._meta.db_table,
+        "indicator": Indicator._meta.db_table,
         "submission": Submission._meta.db_table,
         "organisation": Organisation._meta.db_table,
-        "pos": pos,
-        "where": where,
+        "rollup": Rollup._meta.db_table,
+        "canada": CANADA,
     }
-    raw = _RAW.format(indicator="v.indicator_id", role=0, join="i.id = v.indicator_id", **tables)
-    if aggregation == Indicator.Aggregation.WEIGHTED_MEAN:
-        raw += "\n    UNION ALL" + _RAW.format(
-            indicator="i.id", role=1, join="i.weight_indicator_id = v.indicator_id", **tables
-        )
-    select = _SELECT[aggregation].replace("{weighted}", _weighted_sql(vendor))
-    return (
-        f"INSERT INTO {Rollup._meta.db_table} ({_COLUMNS})"
-        + _CELLS.format(raw=raw, pos=pos, canada=CANADA)
-        + select
-    )
 
 
 def _delete(slice_: tuple[int, int] | None = None) -> None:
@@ -270,13 +157,25 @@ def _delete(slice_: tuple[int, int] | None = None) -> None:
 
 def _insert(aggregation: str, slice_: tuple[int, int] | None = None) -> int:
     """Write the rollup rows of one aggregation kind (of one slice only, if given)."""
-    sql = _insert_sql(aggregation, connection.vendor, one_slice=slice_ is not None)
-    per_raw = [str(Submission.Status.APPROVED), str(aggregation), *(slice_ or ())]
+    if slice_ is None:
+        ids = list(Indicator.objects.filter(aggregation=aggregation).values_list("pk", flat=True))
+    else:
+        ids = [slice_[0]]
+    if not ids:
+        return 0
+    one_period = slice_ is not None
+    sql = rollup_sql.insert_sql(
+        aggregation, connection.vendor, _tables(), indicators=len(ids), one_period=one_period
+    )
+    per_raw: list[str | int] = [str(Submission.Status.APPROVED), *ids]
+    if slice_ is not None:
+        per_raw.append(slice_[1])
     copies = 2 if aggregation == Indicator.Aggregation.WEIGHTED_MEAN else 1
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Room to group a rebuild's cells in memory, for this transaction only.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+        if connection.vendor == "postgresql" and not one_period:
+            # Room to hash a rebuild's cells in memory rather than sort them on disk, for
+            # this transaction only.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(sql, per_raw * copies)
         return max(int(cursor.rowcount), 0)
 
@@ -309,28 +208,38 @@ def rebuild_slices(
     return written
 
 
+Stamped = dict[int, dict[str, tuple[Decimal, datetime]]]  # indicator → key → value, review
+
+
 def _organisation_values(
     submission: Submission, indicator_ids: set[int], *, include_submission: bool
-) -> dict[int, dict[str, Decimal]]:
+) -> Stamped:
     """The organisation's approved values for these indicators in the submission's period,
-    with or without the submission's own values."""
+    with or without the submission's own values, each with its review time."""
     approved = Value.objects.filter(
         organisation_id=submission.organisation_id,
         period_id=submission.period_id,
         indicator_id__in=indicator_ids,
         submission__status=Submission.Status.APPROVED,
     ).exclude(submission_id=submission.pk)
-    rows = list(approved.values_list("indicator_id", "breakdown", "value"))
+    rows = list(
+        approved.values_list("indicator_id", "breakdown", "value", "submission__reviewed_at")
+    )
     if include_submission:
-        rows += list(
-            Value.objects.filter(
+        rows += [
+            (*row, submission.reviewed_at)
+            for row in Value.objects.filter(
                 submission_id=submission.pk, indicator_id__in=indicator_ids
             ).values_list("indicator_id", "breakdown", "value")
-        )
-    grouped: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for indicator_id, breakdown, value in rows:
-        grouped[indicator_id][breakdown] = value
+        ]
+    grouped: Stamped = defaultdict(dict)
+    for indicator_id, breakdown, value, reviewed_at in rows:
+        grouped[indicator_id][breakdown] = (value, reviewed_at or NEVER)
     return grouped
+
+
+def _values(state: Stamped, indicator_id: int) -> dict[str, Decimal]:
+    return {key: value for key, (value, _reviewed) in state.get(indicator_id, {}).items()}
 
 
 @transaction.atomic
@@ -339,10 +248,9 @@ def apply_submission(submission: Submission, *, counted_before: bool) -> None:
 
     Only the submission's organisation changes, so its contribution before and after is
     computed and the difference applied to the cells it touches, under row locks: the
-    cost does not grow with the number of other organisations or values. Slices of
-    "latest value" indicators, which cannot be updated by difference (the rollup keeps
-    no review time to compare with, and a reopen must find the next latest), are
-    rebuilt by one SQL statement each.
+    cost does not grow with the number of other organisations or values. A "latest
+    value" cell compares the organisation's review time with its holder's, and looks up
+    the next latest only when its holder leaves it (`rollup_latest`).
     """
     counted_now = submission.status == Submission.Status.APPROVED
     if counted_before == counted_now:
@@ -361,24 +269,28 @@ def apply_submission(submission: Submission, *, counted_before: bool) -> None:
     before = _organisation_values(submission, needed, include_submission=counted_before)
     after = _organisation_values(submission, needed, include_submission=counted_now)
     head_office = submission.organisation.head_office_province_id
-    latest_slices: set[tuple[int, int]] = set()
     changes: dict[tuple[int, str, str], _Change] = {}
     for indicator in indicators:
-        if indicator.aggregation == Indicator.Aggregation.LATEST:
-            latest_slices.add((indicator.pk, submission.period_id))
-            continue
         weight_id = _weight_indicator_id(indicator)
         old, new = (
             contributions(
                 indicator,
-                state.get(indicator.pk, {}),
-                weights=state.get(weight_id, {}) if weight_id else None,
+                _values(state, indicator.pk),
+                weights=_values(state, weight_id) if weight_id else None,
                 head_office=head_office,
             )
             for state in (before, after)
         )
+        latest = indicator.aggregation == Indicator.Aggregation.LATEST
+        times = (
+            cell_times({k: t for k, (_v, t) in after.get(indicator.pk, {}).items()}, head_office)
+            if latest
+            else {}
+        )
         for cell in old.keys() | new.keys():
-            change = _Change()
+            change = _Change(latest=latest)
+            if latest and cell in new:
+                change.candidate = (times[cell], submission.organisation_id, new[cell].value)
             for part, sign in ((old.get(cell), -1), (new.get(cell), 1)):
                 if part is not None:
                     weighted, weight = _weighted(part)
@@ -387,8 +299,7 @@ def apply_submission(submission: Submission, *, counted_before: bool) -> None:
                     change.weighted_total += sign * weighted
                     change.weight += sign * weight
             changes[(indicator.pk, *cell)] = change
-    _apply_changes(submission.period_id, changes)
-    rebuild_slices(latest_slices)
+    _apply_changes(submission.period_id, submission.organisation_id, changes)
 
 
 @dataclass
@@ -399,9 +310,13 @@ class _Change:
     count: int = 0
     weighted_total: Decimal = Decimal(0)
     weight: Decimal = Decimal(0)
+    latest: bool = False  # a "latest value" cell
+    candidate: Candidate | None = None  # the organisation's new contribution to it
 
 
-def _apply_changes(period_id: int, changes: dict[tuple[int, str, str], _Change]) -> None:
+def _apply_changes(
+    period_id: int, organisation_id: int, changes: dict[tuple[int, str, str], _Change]
+) -> None:
     if not changes:
         return
     Rollup.objects.bulk_create(
@@ -419,6 +334,7 @@ def _apply_changes(period_id: int, changes: dict[tuple[int, str, str], _Change])
     )
     updated: list[Rollup] = []
     emptied: list[Rollup] = []
+    unknown: list[Rollup] = []  # "latest" cells whose holder left
     for row in rows:
         change = changes.get((row.indicator_id, row.region, row.member))
         if change is None:
@@ -429,9 +345,14 @@ def _apply_changes(period_id: int, changes: dict[tuple[int, str, str], _Change])
         row.weighted_total += change.weighted_total
         row.weight += change.weight
         (emptied if row.organisations <= 0 else updated).append(row)
-    Rollup.objects.bulk_update(
-        updated, ["total", "count", "organisations", "weighted_total", "weight"], batch_size=1000
-    )
+        latest_unknown = change.latest and row.organisations > 0
+        if latest_unknown and not take_latest(row, organisation_id, change.candidate):
+            unknown.append(row)
+    find_latest(period_id, unknown)
+    fields = ["total", "count", "organisations", "weighted_total", "weight"]
+    if any(change.latest for change in changes.values()):
+        fields += ["latest", "latest_organisation", "latest_reviewed_at"]
+    Rollup.objects.bulk_update(updated, fields, batch_size=1000)
     Rollup.objects.filter(pk__in=[row.pk for row in emptied]).delete()
 
 

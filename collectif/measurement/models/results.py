@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from collectif.ecosystem.models import Organisation
 from collectif.measurement.models.setup import Indicator, Period
 
 CANADA = "CA"
@@ -28,6 +29,13 @@ class Rollup(models.Model):
     weighted_total = models.DecimalField(max_digits=30, decimal_places=6, default=Decimal(0))
     weight = models.DecimalField(max_digits=24, decimal_places=6, default=Decimal(0))
     latest = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    # Whose value `latest` is and when it was reviewed, so an approval can tell whether
+    # it is newer, and a reopen whether it must look for the next latest, without
+    # reading the other organisations' values.
+    latest_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latest_reviewed_at = models.DateTimeField(null=True, blank=True)
     organisations = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -3,6 +3,7 @@ versions, its values, and the keys that make API writes idempotent."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Concat, Replace, StrIndex, Substr
 from django.utils.translation import gettext_lazy as _
 
 from collectif.core.models import BaseModel
@@ -96,22 +97,69 @@ class SubmissionVersion(models.Model):
         return f"{self.submission_id} v{self.number}"
 
 
+# A breakdown key read by the database itself, so every write path (form, file, API,
+# COPY) stores the parts the rollup rebuild groups by, and the rebuild parses nothing.
+# Keys are canonical, "age:6-11|province:QC": the province part is found after a "|"
+# prepended to the key, and province codes have two letters.
+_PIPED = Concat(models.Value("|"), "breakdown", output_field=models.CharField())
+_AT = StrIndex(_PIPED, models.Value("|province:"))
+_PROVINCE = models.Case(
+    models.When(models.lookups.Exact(_AT, 0), then=models.Value("")),
+    default=Substr(_PIPED, _AT + 10, 2),
+    output_field=models.CharField(),
+)
+_MEMBER = Substr(
+    Replace(
+        _PIPED,
+        # Any expression does; the stubs only know a literal.
+        Concat(  # type: ignore[arg-type]
+            models.Value("|province:"), _PROVINCE, output_field=models.CharField()
+        ),
+        models.Value(""),
+    ),
+    2,
+)
+
+
 class Value(models.Model):
     """One reported number. Kept lean: there may be tens of millions of these rows."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes: every lookup is served by a composite index below, and
+    # each index an import must maintain costs as much as the COPY of its rows.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Organisation and period repeat the submission's own (constrained) keys so that
     # aggregation needs no join; the database does not check them a second time on
     # every row of an import (decision 0015).
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Period, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     breakdown = models.CharField(max_length=200, blank=True, default="")
     value = models.DecimalField(max_digits=20, decimal_places=6)
+    # The breakdown's province code ("" without one), the rest of the key (the member a
+    # rollup row is about), and whether that rest crosses two dimensions (not rolled up).
+    province = models.GeneratedField(
+        expression=_PROVINCE, output_field=models.CharField(max_length=2), db_persist=True
+    )
+    member = models.GeneratedField(
+        expression=_MEMBER, output_field=models.CharField(max_length=200), db_persist=True
+    )
+    crosstab = models.GeneratedField(
+        expression=models.lookups.GreaterThan(StrIndex(_MEMBER, models.Value("|")), 0),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -119,7 +167,14 @@ class Value(models.Model):
                 fields=["submission", "indicator", "breakdown"], name="unique_value_cell"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "period"], name="value_indicator_period")]
+        # The member leads after the slice, so the cells an approval touches are found
+        # without reading the whole slice.
+        # The unique cell serves "a submission's values"; the slice index serves an
+        # indicator's values and the rollups; the last serves "an organisation's values".
+        indexes = [
+            models.Index(fields=["indicator", "period", "member"], name="value_slice_member"),
+            models.Index(fields=["organisation", "period"], name="value_organisation_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_id} {self.breakdown} = {self.value}"
