@@ -8,10 +8,10 @@ person's language saying what to do), raised on opening or while the rows are re
 """
 
 from collectif.core.files.headers import header_role, normalise_header
-from collectif.core.files.numbers import parse_number
+from collectif.core.files.numbers import parse_number, parse_numbers
 from collectif.core.files.problems import MEGABYTE, FileProblem
 from collectif.core.files.reader import read_table, upload_limit
-from collectif.core.files.table import HeaderRecogniser, Progress, Row, Table
+from collectif.core.files.table import HeaderRecogniser, Progress, Row, RowProgress, Table
 
 __all__ = [
     "MEGABYTE",
@@ -19,10 +19,12 @@ __all__ = [
     "HeaderRecogniser",
     "Progress",
     "Row",
+    "RowProgress",
     "Table",
     "header_role",
     "normalise_header",
     "parse_number",
+    "parse_numbers",
     "read_table",
     "upload_limit",
 ]

@@ -212,6 +212,16 @@ def _records(reader: Any) -> Iterator[Row]:
         raise _csv_error(str(exc), start=start, line=reader.line_num) from None
 
 
+def _line_breaks(stream: IO[bytes]) -> int:
+    """How many line breaks the file holds: its rows, give or take a multi-line cell."""
+    start = stream.tell()
+    breaks = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        breaks += chunk.count(b"\n")
+    stream.seek(start)
+    return breaks
+
+
 def read_csv(stream: IO[bytes], *, size: int, progress: Progress | None) -> Table:
     encoding = detect_encoding(stream, sample_bytes=SAMPLE_BYTES, chunk_bytes=CHUNK_BYTES)
     start = stream.tell()
@@ -226,6 +236,7 @@ def read_csv(stream: IO[bytes], *, size: int, progress: Progress | None) -> Tabl
     delimiter = _choose_delimiter(lines)
     _check_mixed_delimiters(lines, delimiter)
     refuse_nul = not encoding.startswith(("utf-16", "utf-32"))
+    breaks = _line_breaks(stream)
     raw = io.BufferedReader(
         _CountingReader(stream, progress, refuse_nul=refuse_nul), buffer_size=CHUNK_BYTES
     )
@@ -238,6 +249,7 @@ def read_csv(stream: IO[bytes], *, size: int, progress: Progress | None) -> Tabl
     return Table(
         headers=headers,
         rows=with_data(non_empty(rest)),
+        estimated_rows=max(breaks - 1, 1),
         format="csv",
         encoding=encoding,
         delimiter=delimiter,

@@ -3,7 +3,7 @@ spreadsheet shows them, read lazily so a large file never sits whole in memory."
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,8 @@ from collectif.core.files.problems import FileProblem, count, file_problem
 Progress = Callable[[int], None]
 # A data row: its number in the file (1 is the first line) and its cells as text.
 Row = tuple[int, list[str]]
+# Called with the rows done so far and the rows expected in all.
+RowProgress = Callable[[int, int], object]
 # Whether a row of a workbook sheet is the header an importer expects.
 HeaderRecogniser = Callable[[list[str]], bool]
 # No template has more columns; a row with more is a wrong separator or a hostile file.
@@ -36,6 +38,15 @@ class Table:
     # The workbook's hidden sheets: `sheet` is one of them only when it was asked for
     # by name, which an importer should then say.
     hidden_sheets: list[str] = field(default_factory=list)
+    # About how many rows the file holds (its line breaks, or the sheet's height), known
+    # before they are read, so a progress bar can move by rows; 0 when unknown.
+    estimated_rows: int = 0
+
+    def batches(self, size: int) -> Iterator[list[Row]]:
+        """The data rows in lists of `size`, so an importer checks a column at a time
+        while memory stays bounded by one batch, not by the file."""
+        while batch := list(islice(self.rows, size)):
+            yield batch
 
 
 def first_rows(rows: Iterator[Row]) -> tuple[list[str], Iterator[Row]] | None:

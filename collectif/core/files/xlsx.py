@@ -66,7 +66,8 @@ def _cell_text(value: Any) -> str:
 def _row(number: int, values: list[Any]) -> Row:
     if len(values) > MAX_COLUMNS:
         check_width([_cell_text(value) for value in values], line=number)
-    return number, [_cell_text(value) for value in values]
+    # Text (empty cells included) is most of a sheet: it skips `_cell_text`'s questions.
+    return number, [value.strip() if type(value) is str else _cell_text(value) for value in values]
 
 
 def _listed(names: list[str]) -> str:
@@ -109,6 +110,9 @@ def _hidden_sheet(name: str) -> FileProblem:
 
 
 class _Workbook:
+    # The height of the sheet `rows` last opened, when the reader knows it (else 0).
+    height = 0
+
     def sheet_names(self) -> list[str]:
         raise NotImplementedError
 
@@ -134,6 +138,7 @@ class _CalamineWorkbook(_Workbook):
             sheet = self._book.get_sheet_by_name(name)
         except Exception as exc:  # a sheet calamine cannot parse
             raise not_a_workbook() from exc
+        self.height = sheet.height
         if progress is not None:
             progress(self._size)
         first_row = sheet.start[0] if sheet.start else 0
@@ -237,6 +242,7 @@ def read_xlsx(
             return Table(
                 headers=headers,
                 rows=with_data(non_empty(rest)),
+                estimated_rows=max(reader.height - 1, 0),
                 format="xlsx",
                 sheet=name,
                 sheet_names=names,

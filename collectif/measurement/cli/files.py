@@ -196,8 +196,8 @@ def _import(command: BaseCommand, **options: Any) -> None:
         ) as bar,
     ):
 
-        def progress(done: int) -> None:
-            bar.update(done - bar.n)
+        def progress(done: int, total: int) -> None:
+            bar.update(size * done // max(total, 1) - bar.n)
 
         try:
             result = submission_import(

@@ -6,80 +6,23 @@ reported". The cells then go through the checks every channel shares
 (`domain.validation`), like those typed in the web form or sent to the API.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from collectif.core.files import Table, normalise_header, parse_number
+from collectif.core.files import RowProgress, Table, normalise_header, parse_number
 from collectif.core.formatting import format_number
 from collectif.measurement.domain.breakdowns import make_key
 from collectif.measurement.domain.validation import CellValue, Problem, range_problem
+from collectif.measurement.files.batches import BATCH_ROWS, BatchChecker
+from collectif.measurement.files.catalogue import Catalogue
 from collectif.measurement.files.columns import column_role
 from collectif.measurement.models import Dataset, Dimension, DimensionMember, Indicator
 
 # How many unknown columns a warning names before saying "and N more".
 SHOWN_COLUMNS = 5
-
-
-def _labels(obj: Any, code: str) -> tuple[str, str, str]:
-    """How a file may name something: its code, or its name in either language."""
-    return code, getattr(obj, "name_en", "") or "", getattr(obj, "name_fr", "") or ""
-
-
-@dataclass
-class _Catalogue:
-    """What a file may name: the dataset's indicators, and every dimension and member."""
-
-    dataset_indicators: dict[str, Indicator]
-    by_name: dict[str, Indicator]
-    other_codes: set[str]
-    dimensions: dict[str, Dimension]
-    members: dict[int, dict[str, DimensionMember]]
-    indicator_dimensions: dict[int, set[int]]
-
-    @cached_property
-    def codes(self) -> str:
-        """The dataset's codes, as a message lists them."""
-        return ", ".join(sorted(self.dataset_indicators))
-
-    @classmethod
-    def load(cls, dataset: Dataset) -> "_Catalogue":
-        items = dataset.items.select_related("indicator").prefetch_related("indicator__dimensions")
-        dataset_indicators = {item.indicator.code: item.indicator for item in items}
-        by_name: dict[str, Indicator] = {}
-        for indicator in dataset_indicators.values():
-            for name in _labels(indicator, indicator.code):
-                if name:
-                    by_name.setdefault(normalise_header(name), indicator)
-        other_codes = set(
-            Indicator.objects.exclude(code__in=dataset_indicators).values_list("code", flat=True)
-        )
-        dimensions: dict[str, Dimension] = {}
-        members: dict[int, dict[str, DimensionMember]] = defaultdict(dict)
-        for dimension in Dimension.objects.prefetch_related("members"):
-            for label in _labels(dimension, dimension.code):
-                if label:
-                    dimensions.setdefault(normalise_header(label), dimension)
-            for member in dimension.members.all():
-                for label in _labels(member, member.code):
-                    if label:
-                        members[dimension.pk].setdefault(normalise_header(label), member)
-        return cls(
-            dataset_indicators=dataset_indicators,
-            by_name=by_name,
-            other_codes=other_codes,
-            dimensions=dimensions,
-            members=dict(members),
-            indicator_dimensions={
-                indicator.pk: {d.pk for d in indicator.dimensions.all()}
-                for indicator in dataset_indicators.values()
-            },
-        )
 
 
 @dataclass
@@ -137,7 +80,7 @@ _ROLE_WHAT = {
 }
 
 
-def _map_columns(headers: list[str], catalogue: _Catalogue) -> _Columns:
+def _map_columns(headers: list[str], catalogue: Catalogue) -> _Columns:
     """Each header's role; two columns with one role are an error, never a silent pick."""
     columns = _Columns()
     roles: dict[str, int] = {}
@@ -172,7 +115,7 @@ def _map_columns(headers: list[str], catalogue: _Catalogue) -> _Columns:
 class _RowReader:
     """Reads one table row after another, collecting cells and problems."""
 
-    def __init__(self, table: Table, catalogue: _Catalogue, columns: _Columns) -> None:
+    def __init__(self, table: Table, catalogue: Catalogue, columns: _Columns) -> None:
         self.table = table
         self.catalogue = catalogue
         self.columns = columns
@@ -200,12 +143,17 @@ class _RowReader:
         )
 
     def read(self, number: int, cells: list[str]) -> None:
+        self.rows += 1
+        if self.unknown_pending or len(cells) > len(self.table.headers):
+            self.note_unknown(cells)
+        self.check(number, cells)
+
+    def check(self, number: int, cells: list[str]) -> None:
+        """One row's cell, or every problem of the row, in the order a person reads them."""
+
         def at(index: int | None) -> str:
             return cells[index] if index is not None and index < len(cells) else ""
 
-        self.rows += 1
-        if self.unknown_pending or len(cells) > len(self.table.headers):
-            self._note_unknown(cells)
         raw_value = at(self.columns.value)
         if not raw_value:
             return
@@ -232,7 +180,7 @@ class _RowReader:
             code, message = problem
             self.problem(number, self.columns.value, code=code, message=message)
             return
-        breakdown = self._breakdown(members)
+        breakdown = self.breakdown(members)
         first_rows = self.first_row.setdefault(indicator.code, {})
         if breakdown in first_rows:
             self.problem(
@@ -251,9 +199,9 @@ class _RowReader:
             )
             return
         first_rows[breakdown] = number
-        self.cells.append(CellValue(indicator.code, breakdown, value, row=number))
+        self.cells.append(CellValue(indicator.code, breakdown, value, row=number, checked=True))
 
-    def _note_unknown(self, cells: list[str]) -> None:
+    def note_unknown(self, cells: list[str]) -> None:
         filled = {i for i in self.unknown_pending if i < len(cells) and cells[i].strip()}
         filled.update(i for i in range(len(self.table.headers), len(cells)) if cells[i].strip())
         self.unknown_pending -= filled
@@ -285,7 +233,7 @@ class _RowReader:
             code="unknown_column",
         )
 
-    def _breakdown(self, members: list[DimensionMember]) -> str:
+    def breakdown(self, members: list[DimensionMember]) -> str:
         """The key of a row's members; a lone member's key is built once per file."""
         if len(members) != 1:
             return make_key({m.dimension.code: m.code for m in members})
@@ -424,13 +372,18 @@ def _describe(indicator: Indicator, members: Iterable[DimensionMember]) -> str:
     }
 
 
-def rows_to_cells(table: Table, dataset: Dataset) -> tuple[list[CellValue], list[Problem]]:
+def rows_to_cells(
+    table: Table, dataset: Dataset, *, progress: RowProgress | None = None
+) -> tuple[list[CellValue], list[Problem]]:
     """Every cell the table reports, and every problem found on the way (all rows read).
 
-    A blank value cell is "not reported" and skipped. May raise `FileProblem` if
-    the file turns out to be unreadable part way through (a stray byte in a CSV).
+    A blank value cell is "not reported" and skipped. Rows are checked a batch at a
+    time (`batches.BatchChecker`); `progress` hears (rows done, rows expected) after each
+    batch. May raise `FileProblem` if the file turns out to be unreadable part way
+    through (a stray byte in a CSV).
     """
-    catalogue = _Catalogue.load(dataset)
+
+    catalogue = Catalogue.load(dataset)
     columns = _map_columns(table.headers, catalogue)
     missing: list[Problem] = []
     if columns.value is None:
@@ -462,8 +415,11 @@ def rows_to_cells(table: Table, dataset: Dataset) -> tuple[list[CellValue], list
     if missing or columns.problems:
         return [], [*columns.problems, *missing]
     reader = _RowReader(table, catalogue, columns)
-    for number, cells in table.rows:
-        reader.read(number, cells)
+    checker = BatchChecker(reader)
+    for batch in table.batches(BATCH_ROWS):
+        checker.check(batch)
+        if progress is not None:
+            progress(reader.rows, max(reader.rows, table.estimated_rows))
     problems = reader.problems
     if not reader.cells and not any(p.severity == "error" for p in problems):
         header = reader.header(columns.value) or _("Value")

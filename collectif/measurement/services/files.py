@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from collectif.core.actors import Actor, require
-from collectif.core.files import FileProblem, Progress, Table, read_table
+from collectif.core.files import FileProblem, RowProgress, Table, read_table
 from collectif.core.formatting import format_number
 from collectif.core.services import audit_record
 from collectif.ecosystem.models import Organisation
@@ -114,19 +114,15 @@ def _read(
     filename: str,
     dataset: Dataset,
     sheet: str | None,
-    progress: Progress | None,
+    progress: RowProgress | None,
 ) -> tuple[Table, _Counted, list[CellValue], list[Problem]]:
     try:
         table = read_table(
-            data,
-            filename=filename,
-            sheet=sheet,
-            progress=progress,
-            recognise_header=has_recognisable_header,
+            data, filename=filename, sheet=sheet, recognise_header=has_recognisable_header
         )
         counted = _Counted(table)
         table.rows = iter(counted)
-        cells, problems = rows_to_cells(table, dataset)
+        cells, problems = rows_to_cells(table, dataset, progress=progress)
     except FileProblem as exc:
         raise services.SubmissionInvalid([Problem(message=str(exc), code=exc.code)]) from exc
     notice = _sheet_notice(table)
@@ -201,7 +197,7 @@ def submission_import(
     filename: str,
     submit: bool = False,
     sheet: str | None = None,
-    progress: Progress | None = None,
+    progress: RowProgress | None = None,
     replace: bool = False,
     replacing: str = "",
 ) -> ImportResult:
@@ -212,7 +208,8 @@ def submission_import(
     Saved values are replaced only with `replace`: otherwise ReplaceNeeded says what the
     file would change, and nothing is written. `replacing` is the fingerprint of the
     values the person saw replaced: if they changed since, ReplaceNeeded again. The
-    values replaced stay in the history.
+    values replaced stay in the history. `progress` hears (rows done, rows expected)
+    every few thousand rows checked, and once more when the values are saved.
     """
     require(actor, "measurement.submit_for", organisation)
     table, counted, cells, problems = _read(
@@ -261,6 +258,8 @@ def submission_import(
                 "submitted": submit,
             },
         )
+    if progress is not None:
+        progress(counted.count, counted.count)
     return ImportResult(
         rows=counted.count,
         cells=len(cells),
