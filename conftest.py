@@ -3,6 +3,8 @@
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import translation
 from hypothesis import settings
 
@@ -16,3 +18,24 @@ def _english_by_default() -> Iterator[None]:
     """Each test starts in English, whatever language an earlier test on the worker left."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: every test database starts from the same
+    results version, so a page another test kept would otherwise be served.
+
+    On Redis only this worker's keys go (its KEY_PREFIX): the other workers share the
+    database and are in the middle of their own tests.
+    """
+    from collectif.core.results_version import forget_local_pages  # needs the app registry
+
+    forget_local_pages()
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)

@@ -4,25 +4,51 @@ A person's roles come from their memberships. They are read once per request and
 kept on the user object, so checking several rules on one page costs one query.
 """
 
-from typing import Any
+import hashlib
+from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Model
 
 from collectif.accounts.models import ApiToken, Membership, Role
 from collectif.core.permissions import RulePredicate, predicate
 
 
+def _memberships(user: Any) -> list[tuple[str, int]]:
+    """The person's (role, organisation) pairs, read once per request and kept on the user."""
+    held = getattr(user, "_collectif_memberships", None)
+    if held is None:
+        # Every signed-in page asks: plain SQL, as the ORM's query building costs more
+        # than the query.
+        table = Membership._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT role, organisation_id FROM {table} WHERE user_id = %s",  # noqa: S608
+                [user.pk],
+            )
+            held = sorted((str(role), int(organisation)) for role, organisation in cursor)
+        user._collectif_memberships = held
+    return cast(list[tuple[str, int]], held)
+
+
 def user_roles(user: Any) -> frozenset[str]:
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_collectif_roles", None)
-    if cached is None:
-        roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-        if user.is_superuser:
-            roles.add(Role.STAFF)
-        cached = frozenset(roles)
-        user._collectif_roles = cached
-    return cached
+    roles = {role for role, _organisation in _memberships(user)}
+    if user.is_superuser:
+        roles.add(Role.STAFF)
+    return frozenset(roles)
+
+
+def viewer_fingerprint(user: Any) -> str:
+    """Everything a page's frame shows about the person (account, name, roles and the
+    organisations they hold them for), as a short digest: cached pages are kept per
+    fingerprint, so a new role or name shows on the next request.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "public"
+    seen = (user.pk, user.is_superuser, user.is_staff, user.get_username(), user.get_short_name())
+    return hashlib.sha256(repr((seen, _memberships(user))).encode()).hexdigest()[:24]
 
 
 def organisations_acting_for(user: Any, role: str = Role.STEWARD) -> set[int]:

@@ -16,6 +16,7 @@ from collectif.agenda.audit import AgendaAction
 from collectif.agenda.models import PlanVersion
 from collectif.agenda.permissions import MANAGE
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import assign, audit_record, field_values, save_changed
 
 
@@ -75,6 +76,7 @@ def plan_version_create(*, actor: Actor, data: PlanVersionData) -> PlanVersion:
             "is_current": data.is_current,
         },
     )
+    results_version_bump()
     return plan
 
 
@@ -92,4 +94,5 @@ def plan_version_update(*, actor: Actor, plan: PlanVersion, data: PlanVersionDat
     plan.full_clean()
     save_changed(plan, changes)
     audit_record(actor=actor, action=AgendaAction.PLAN_VERSION_UPDATE, target=plan, changes=changes)
+    results_version_bump()
     return plan

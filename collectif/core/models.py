@@ -175,3 +175,17 @@ class Job(models.Model):
 def job_lease() -> timedelta:
     """How long a running job may stay silent before its worker is taken for dead."""
     return timedelta(seconds=settings.COLLECTIF.get("JOB_LEASE_SECONDS", 120))
+
+
+class ResultsVersion(models.Model):
+    """The one row whose number changes in the same transaction as anything the results
+    pages show, so that pages cached under it are never served once stale (decision 0027)."""
+
+    number = models.BigIntegerField(_("number"))
+
+    class Meta:
+        verbose_name = _("results version")
+        verbose_name_plural = _("results versions")
+
+    def __str__(self) -> str:
+        return str(self.number)

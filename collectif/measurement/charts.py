@@ -182,25 +182,27 @@ def render(kind: str, indicator: Indicator, *, spec: dict[str, Any], title: str)
     return Chart(title=title, svg=mark_safe(svg))  # noqa: S308 - vl-convert output, title escaped
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def _look() -> dict[str, Any]:
     """Every chart's shared look: text big enough for a meeting-room screen."""
+    return {
+        "font": "system-ui, sans-serif",
+        "view": {"stroke": None},
+        "background": "white",
+        "axis": {
+            "labelFontSize": TEXT,
+            "titleFontSize": AXIS_TITLE,
+            "labelColor": INK,
+            "titleColor": INK,
+        },
+        "legend": {"labelFontSize": TEXT, "titleFontSize": TEXT, "labelColor": INK},
+        "title": {"fontSize": 16},
+        "text": {"fontSize": TEXT},
+    }
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     spec: dict[str, Any] = chart.to_dict(validate=False)
-    spec.setdefault("config", {}).update(
-        {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "background": "white",
-            "axis": {
-                "labelFontSize": TEXT,
-                "titleFontSize": AXIS_TITLE,
-                "labelColor": INK,
-                "titleColor": INK,
-            },
-            "legend": {"labelFontSize": TEXT, "titleFontSize": TEXT, "labelColor": INK},
-            "title": {"fontSize": 16},
-            "text": {"fontSize": TEXT},
-        }
-    )
+    spec.setdefault("config", {}).update(_look())
     return spec
 
 
@@ -233,19 +235,32 @@ def sparkline(indicator: Indicator, series: Sequence[Figure]) -> Chart | None:
     }
     title += " " + sentence(polarity_cue(indicator))
     rows = [{"i": n, "v": float(f.value or 0)} for n, f in enumerate(points)]
-    base = alt.Chart(alt.InlineData(values=rows)).encode(
-        x=alt.X("i:Q", axis=None),
-        y=alt.Y("v:Q", axis=None, scale=alt.Scale(zero=False)),
-    )
-    chart = alt.layer(
-        base.mark_line(color=BLUE, strokeWidth=2),
-        base.transform_filter(f"datum.i == {len(rows) - 1}").mark_point(
-            color=BLUE, filled=True, size=30, opacity=1
-        ),
-    ).properties(width=120, height=32)
-    spec = _spec(chart)
-    spec["padding"] = 2
-    return render("sparkline", indicator, spec=spec, title=title)
+    return render("sparkline", indicator, spec=sparkline_spec(rows), title=title)
+
+
+def sparkline_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A line with its last point marked, written out as Vega-Lite: a scorecard draws one
+    per indicator, and building each through Altair cost more than the page's queries.
+    (tests/test_results_cache.py checks it draws the same image as the Altair chart.)"""
+    encoding = {
+        "x": {"field": "i", "type": "quantitative", "axis": None},
+        "y": {"field": "v", "type": "quantitative", "axis": None, "scale": {"zero": False}},
+    }
+    return {
+        "data": {"values": rows},
+        "layer": [
+            {"mark": {"type": "line", "color": BLUE, "strokeWidth": 2}, "encoding": encoding},
+            {
+                "mark": {"type": "point", "color": BLUE, "filled": True, "size": 30, "opacity": 1},
+                "encoding": encoding,
+                "transform": [{"filter": f"datum.i == {len(rows) - 1}"}],
+            },
+        ],
+        "width": 120,
+        "height": 32,
+        "padding": 2,
+        "config": _look(),
+    }
 
 
 # ---- Turn the curve -------------------------------------------------------------------

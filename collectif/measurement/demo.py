@@ -16,6 +16,7 @@ from django.utils import timezone
 from collectif.accounts.models import User
 from collectif.agenda import demo as agenda_demo
 from collectif.core.manifest import DemoOutput
+from collectif.core.results_version import results_version_bump
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain import rollups
 from collectif.measurement.domain.breakdowns import make_key
@@ -466,6 +467,7 @@ def load(*, rng: random.Random, out: DemoOutput) -> None:
     rollups.rebuild_all()
     _baselines(indicators, periods)
     _plans(indicators, periods)
+    results_version_bump()
 
 
 def _baselines(indicators: dict[str, Indicator], periods: dict[str, Period]) -> None:

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from collectif.measurement.views import (
+    completeness,
     datasets,
     dimensions,
     files,
@@ -55,6 +56,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="upload_confirm",
     ),
     path(
+        "organisations/<slug:slug>/upload/jobs/<uuid:job_id>/",
+        files.upload_job,
+        name="upload_job",
+    ),
+    path(
         "submissions/<int:pk>/history/<int:version>/restore/",
         history.version_restore,
         name="version_restore",
@@ -64,8 +70,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("indicators/<str:code>/", results.indicator_detail, name="indicator_detail"),
     path("indicators/<str:code>/story/", results.indicator_story, name="indicator_story"),
     path("organisations/<slug:slug>/results/", results.partner_results, name="partner_results"),
-    path("completeness/", results.completeness, name="completeness"),
-    path("completeness/remind/", results.completeness_remind, name="completeness_remind"),
+    path("completeness/", completeness.completeness, name="completeness"),
+    path("completeness/remind/", completeness.completeness_remind, name="completeness_remind"),
     path("report-card/", results.report_card, name="report_card"),
     path("report-card.csv", results.report_card_csv, name="report_card_csv"),
     path("export/", results.export, name="export"),

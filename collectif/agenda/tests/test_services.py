@@ -130,7 +130,7 @@ def test_an_update_writes_only_the_columns_that_changed(staff):
     plan = PlanVersionFactory.create(number=1)
     with CaptureQueriesContext(connection) as queries:
         plan_version_update(actor=staff, plan=plan, data=data_of(plan, notes_fr="Adopté"))
-    (update,) = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    (update,) = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "agenda_planversion"')]
     assert '"notes_fr"' in update and '"updated_at"' in update
     assert '"name_en"' not in update and '"number"' not in update
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import assign, audit_record, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import Dimension, DimensionMember
@@ -59,6 +60,7 @@ def dimension_member_add(
         target=member,
         changes={"dimension": dimension.code, "code": code, **names},
     )
+    results_version_bump()
     return member
 
 
@@ -76,6 +78,7 @@ def dimension_member_rename(
         target=member,
         changes=changes,
     )
+    results_version_bump()
     return member
 
 
@@ -95,3 +98,4 @@ def dimension_member_delete(*, actor: Actor, member: DimensionMember) -> None:
         changes={"dimension": member.dimension.code, "code": member.code},
     )
     member.delete()
+    results_version_bump()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import audit_record
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain.changes import version_cells
@@ -45,4 +46,5 @@ def submission_restore(
         target=submission,
         changes={"version": version.number, "kind": version.kind, "values": len(cells)},
     )
+    results_version_bump()
     return warnings

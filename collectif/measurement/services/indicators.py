@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import assign, audit_record, field_values, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain import rollups
@@ -109,6 +110,7 @@ def indicator_create(*, actor: Actor, code: str, data: IndicatorData) -> Indicat
         target=indicator,
         changes={"code": code, **values, "dimensions": _dimension_codes(indicator)},
     )
+    results_version_bump()
     return indicator
 
 
@@ -134,4 +136,5 @@ def indicator_update(*, actor: Actor, indicator: Indicator, data: IndicatorData)
         target=indicator,
         changes=changes,
     )
+    results_version_bump()
     return indicator

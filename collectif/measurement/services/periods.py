@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import assign, audit_record, save_changed
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain.periods import parse_period
@@ -58,6 +59,7 @@ def period_create(
         target=period,
         changes={"code": span.code, "opens_on": opens_on, "deadline": deadline},
     )
+    results_version_bump()
     return period
 
 
@@ -73,6 +75,7 @@ def period_update(
     audit_record(
         actor=actor, action=MeasurementAction.PERIOD_UPDATE, target=period, changes=changes
     )
+    results_version_bump()
     return period
 
 
@@ -109,4 +112,5 @@ def period_create_next_quarters(*, actor: Actor, today: date | None = None) -> l
         action=MeasurementAction.PERIOD_CREATE_NEXT_QUARTERS,
         changes={"created": [p.code for p in created]},
     )
+    results_version_bump()
     return created

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from collectif.core.actors import Actor, require
 from collectif.core.models import Job
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import audit_record, diff_fields, job_create, job_enqueue
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.domain import rollups
@@ -38,6 +39,7 @@ def indicator_story_update(
         target=indicator,
         changes=changes,
     )
+    results_version_bump()
     return indicator
 
 
@@ -73,4 +75,5 @@ def rollups_rebuild(*, actor: Actor, progress: Callable[[int], object] | None = 
     require(actor, "measurement.manage")
     written = rollups.rebuild_all(progress=progress)
     audit_record(actor=actor, action=MeasurementAction.ROLLUPS_REBUILD, changes={"rows": written})
+    results_version_bump()
     return written

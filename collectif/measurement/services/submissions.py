@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from collectif.accounts.models import User
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import audit_record
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.audit import MeasurementAction
@@ -350,6 +351,7 @@ def submission_approve(*, actor: Actor, submission: Submission) -> Submission:
         action=MeasurementAction.SUBMISSION_APPROVE,
     )
     rollups.apply_submission(submission, counted_before=False)
+    results_version_bump()
     return submission
 
 
@@ -393,13 +395,15 @@ def submission_return(*, actor: Actor, submission: Submission, comment: str) -> 
         raise ValidationError(
             _("Only a submission waiting for approval can be returned."), code="not_submitted"
         )
-    return _review(
+    _review(
         actor=actor,
         submission=submission,
         status=Submission.Status.RETURNED,
         comment=comment,
         action=MeasurementAction.SUBMISSION_RETURN,
     )
+    results_version_bump()
+    return submission
 
 
 @transaction.atomic
@@ -421,6 +425,7 @@ def submission_reopen(*, actor: Actor, submission: Submission, reason: str) -> S
         action=MeasurementAction.SUBMISSION_REOPEN,
     )
     rollups.apply_submission(submission, counted_before=True)
+    results_version_bump()
     return submission
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from collectif.agenda.models import PlanVersion
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import audit_record
 from collectif.measurement.audit import MeasurementAction
 from collectif.measurement.models import CANADA, Baseline, Indicator, Period, Target
@@ -49,6 +50,7 @@ def baseline_set(
         target=baseline,
         changes={"indicator": indicator.code, "period": period.code, "value": value},
     )
+    results_version_bump()
     return baseline
 
 
@@ -64,6 +66,7 @@ def baseline_remove(*, actor: Actor, indicator: Indicator, region: str = CANADA)
             target=indicator,
             changes={"indicator": indicator.code},
         )
+        results_version_bump()
     return bool(removed)
 
 
@@ -92,6 +95,7 @@ def target_set(
         target=target,
         changes={"plan": plan_version.number, "indicator": indicator.code, "value": value},
     )
+    results_version_bump()
     return target
 
 
@@ -116,6 +120,7 @@ def target_remove(
             target=indicator,
             changes={"plan": plan_version.number, "period": period.code},
         )
+        results_version_bump()
     return bool(removed)
 
 

@@ -3,8 +3,10 @@
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from collectif.core.results_version import results_version_bump
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.domain import rollups
 from collectif.measurement.models import Dataset, Indicator, Period, Submission, Value
@@ -40,6 +42,8 @@ def approve(
         for (indicator, breakdown), value in values.items()
     )
     rollups.apply_submission(submission, counted_before=False)
+    with transaction.atomic():
+        results_version_bump()
     return submission
 
 

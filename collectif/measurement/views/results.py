@@ -8,39 +8,39 @@ small cells hidden, exactly as the API and the report card's CSV do.
 """
 
 import csv
-import uuid
+from collections.abc import Callable
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from collectif.accounts.permissions import viewer_fingerprint
 from collectif.core.actors import request_actor
 from collectif.core.formatting import csv_delimiter, csv_number
 from collectif.core.forms import FormPage, posted
-from collectif.core.models import Job
 from collectif.core.permissions import permission_required
+from collectif.core.results_version import results_cached, results_page
 from collectif.core.spreadsheets import neutralise
+from collectif.core.templatetags.collectif import translated
 from collectif.measurement import charts
 from collectif.measurement.domain.disclosure import (
     suppress_count_below,
     suppress_organisations_below,
 )
-from collectif.measurement.domain.results import ScorecardRow, rounded
+from collectif.measurement.domain.results import PlanTargets, ScorecardRow, rounded
 from collectif.measurement.files import exports
-from collectif.measurement.forms.results import CompletenessFilterForm, StoryForm
-from collectif.measurement.models import Dataset, Indicator, Period
-from collectif.measurement.selectors import completeness as states
+from collectif.measurement.forms.results import StoryForm
+from collectif.measurement.models import Indicator, Period
 from collectif.measurement.selectors import results
 from collectif.measurement.services import exports as export_services
 from collectif.measurement.services import results as services
@@ -51,6 +51,12 @@ RESEARCH_API = "/api/v1/research/figures"
 
 def _language() -> str:
     return (get_language() or "en")[:2]
+
+
+def _whole_page(request: HttpRequest, name: str, page: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page whole from the cache when this viewer saw it under the same results."""
+    viewer = viewer_fingerprint(request.user)
+    return results_page(request, name, viewer=viewer, render_page=page)
 
 
 def _sees_everything(request: HttpRequest) -> bool:
@@ -82,17 +88,24 @@ def _with_sparklines(rows: list[ScorecardRow]) -> list[dict[str, Any]]:
     ]
 
 
+def _scorecard_body(*, staff: bool) -> str:
+    rows = results.scorecard(published_only=not staff, suppress=not staff)
+    return render_to_string(
+        "measurement/scorecard_body.html", {"rows": _with_sparklines(rows), "staff": staff}
+    )
+
+
 @login_required
 @permission_required("measurement.view_results")
 def scorecard(request: HttpRequest) -> HttpResponse:
     """Members see published indicators with public suppression; staff see everything."""
-    staff = _sees_everything(request)
-    rows = results.scorecard(published_only=not staff, suppress=not staff)
-    return render(
-        request,
-        "measurement/scorecard.html",
-        {"rows": _with_sparklines(rows), "staff": staff},
-    )
+
+    def page() -> HttpResponse:
+        staff = _sees_everything(request)
+        body = results_cached(request, "scorecard", lambda: _scorecard_body(staff=staff), staff)
+        return render(request, "measurement/scorecard.html", {"body": body})
+
+    return _whole_page(request, "scorecard", page)
 
 
 def _indicator_or_404(code: str, *, staff: bool) -> Indicator:
@@ -142,36 +155,93 @@ def _breakdowns(indicator: Indicator, period: Period, *, suppress: bool) -> dict
     }
 
 
+class _IndicatorPage:
+    """What both cached parts of an indicator's page read: read once when both are built."""
+
+    def __init__(self, code: str, *, staff: bool) -> None:
+        self.code = code
+        self.staff = staff
+        self._overview: tuple[ScorecardRow, PlanTargets] | None = None
+
+    @cached_property
+    def indicator(self) -> Indicator | None:
+        return results.indicator_get(code=self.code, published_only=not self.staff)
+
+    def overview(self, indicator: Indicator) -> tuple[ScorecardRow, PlanTargets]:
+        if self._overview is None:
+            self._overview = results.indicator_overview(indicator, suppress=not self.staff)
+        return self._overview
+
+    def top(self) -> dict[str, Any] | None:
+        """The page down to the story: its title, the figures, the curve and its tables;
+        with the periods that may be chosen for the breakdowns below. None: a 404."""
+        indicator = self.indicator
+        if indicator is None:
+            return None
+        row, targets = self.overview(indicator)
+        periods = [f.period for f in row.series]
+        context = {
+            "indicator": indicator,
+            "row": row,
+            "figures": _with_sparklines([row])[0],
+            "targets": targets,
+            "staff": self.staff,
+            "curve": charts.turn_the_curve(
+                indicator,
+                row.series,
+                baseline=row.baseline,
+                current=targets.current_all,
+                original=targets.original_all,
+            ),
+        }
+        return {
+            "title": translated(indicator, "name"),
+            "html": render_to_string("measurement/indicator_detail_top.html", context),
+            "periods": [p.code for p in periods],
+            "latest": row.latest.period.code if row.latest else "",
+        }
+
+    def breakdowns(self, period_code: str) -> str:
+        """The province and dimension breakdowns of one of the indicator's periods."""
+        indicator = self.indicator
+        if indicator is None:
+            return ""
+        periods = [f.period for f in self.overview(indicator)[0].series]
+        period = next((p for p in periods if p.code == period_code), None)
+        if period is None:
+            return ""
+        context = {
+            "indicator": indicator,
+            "figures": {"unit": charts.unit_name(indicator)},
+            "periods": list(reversed(periods)),
+            "period": period,
+            **_breakdowns(indicator, period, suppress=not self.staff),
+        }
+        return render_to_string("measurement/indicator_detail_period.html", context)
+
+
 @login_required
 @permission_required("measurement.view_results")
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Two cached parts: the indicator's figures, and the breakdowns of the period asked
+    for (the latest unless another of its periods is named)."""
+    return _whole_page(request, "indicator", lambda: _indicator_page(request, code))
+
+
+def _indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     staff = _sees_everything(request)
-    indicator = _indicator_or_404(code, staff=staff)
-    row, targets = results.indicator_overview(indicator, suppress=not staff)
-    periods = [f.period for f in row.series]
-    period = next((p for p in periods if p.code == request.GET.get("period")), None)
-    if period is None and row.latest is not None:
-        period = row.latest.period
-    context: dict[str, Any] = {
-        "indicator": indicator,
-        "row": row,
-        "figures": _with_sparklines([row])[0],
-        "targets": targets,
-        "periods": list(reversed(periods)),
-        "period": period,
-        "staff": staff,
-        "curve": charts.turn_the_curve(
-            indicator,
-            row.series,
-            baseline=row.baseline,
-            current=targets.current_all,
-            original=targets.original_all,
-        ),
-        "provinces": [],
-        "dimensions": [],
-    }
-    if period is not None:
-        context.update(_breakdowns(indicator, period, suppress=not staff))
+    page = _IndicatorPage(code, staff=staff)
+    top = results_cached(request, "indicator", page.top, code, staff)
+    if top is None:
+        raise Http404
+    period = request.GET.get("period", "")
+    period = period if period in top["periods"] else top["latest"]
+    breakdowns = ""
+    if period:
+        breakdowns = results_cached(
+            request, "indicator_period", lambda: page.breakdowns(period), code, period, staff
+        )
+    context = {"title": top["title"], "top": top["html"], "breakdowns": breakdowns}
     return render(request, "measurement/indicator_detail.html", context)
 
 
@@ -228,118 +298,27 @@ def partner_results(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _completeness_filters(
-    request: HttpRequest,
-) -> tuple[CompletenessFilterForm, Period | None, Dataset | None]:
-    """The period and dataset asked for; unknown codes fall back to the newest period and
-    every dataset rather than an error page."""
-    periods = results.completeness_periods()
-    datasets = results.active_datasets()
-    data = request.POST if request.method == "POST" else request.GET
-    form = CompletenessFilterForm(data or None, periods=periods, datasets=datasets)
-    period = next((p for p in periods if p.code == data.get("period", "")), None)
-    period = period or (periods[0] if periods else None)
-    dataset = next((d for d in datasets if d.code == data.get("dataset", "")), None)
-    form.initial = {
-        "period": period.code if period else "",
-        "dataset": dataset.code if dataset else "",
+def _report_card_body() -> str:
+    rows = results.scorecard(published_only=True, suppress=True)
+    context = {
+        "rows": _with_sparklines(rows),
+        "count_below": suppress_count_below(),
+        "organisations_below": suppress_organisations_below(),
     }
-    if form.is_bound and not form.is_valid():
-        form = CompletenessFilterForm(initial=form.initial, periods=periods, datasets=datasets)
-    return form, period, dataset
-
-
-def _reminder_job(request: HttpRequest) -> Job | None:
-    """The reminder job the page was asked to follow, if the link names one."""
-    try:
-        job_id = uuid.UUID(request.GET.get("job", ""))
-    except ValueError:
-        return None
-    return results.reminder_job_get(job_id=job_id)
-
-
-def _completeness_rows(
-    request: HttpRequest, period: Period, dataset: Dataset | None
-) -> dict[str, Any]:
-    """One page of rows in the state asked for (all when none), late first, each with
-    when its organisation was last reminded."""
-    state = request.GET.get("state", "")
-    state = state if state in states.STATES else ""
-    counts = states.completeness_counts(period, dataset)
-    rows = states.completeness_rows(period, dataset)
-    if state:
-        rows = rows.filter(state=state)
-    page = Paginator(rows, settings.COLLECTIF["PAGE_SIZE"] * 2).get_page(request.GET.get("page"))
-    reminded = states.last_reminded(period, {row.organisation_id for row in page})
-    return {
-        "page": page,
-        "rows": [
-            {
-                "row": row,
-                "label": states.STATE_LABELS[row.state],
-                "reminded": reminded.get(row.organisation_id),
-            }
-            for row in page
-        ],
-        "state": state,
-        "states": [
-            {"key": key, "label": states.STATE_LABELS[key], "count": counts[key]}
-            for key in states.STATES
-        ],
-        "total": sum(counts.values()),
-        "missing": states.organisations_not_reported(period, dataset),
-    }
-
-
-@login_required
-@permission_required("measurement.view_completeness")
-def completeness(request: HttpRequest) -> HttpResponse:
-    form, period, dataset = _completeness_filters(request)
-    context: dict[str, Any] = {
-        "form": form,
-        "period": period,
-        "dataset": dataset,
-        "job": _reminder_job(request),
-    }
-    if period is not None:
-        context.update(_completeness_rows(request, period, dataset))
-    return render(request, "measurement/completeness.html", context)
-
-
-@require_POST
-@login_required
-@permission_required("measurement.view_completeness")
-def completeness_remind(request: HttpRequest) -> HttpResponse:
-    _form, period, dataset = _completeness_filters(request)
-    if period is None:
-        messages.error(request, _("Choose a period first."))
-        return redirect("measurement:completeness")
-    job = services.completeness_reminders_send(
-        actor=request_actor(request), period=period, dataset=dataset
-    )
-    messages.success(
-        request,
-        _("Reminders are being sent to the organisations that have not reported for %(period)s.")
-        % {"period": period.label},
-    )
-    query = {"period": period.code, "job": str(job.pk)}
-    if dataset is not None:
-        query["dataset"] = dataset.code
-    return redirect(f"{reverse('measurement:completeness')}?{urlencode(query)}")
+    return render_to_string("measurement/report_card_body.html", context)
 
 
 def report_card(request: HttpRequest) -> HttpResponse:
-    """The public report card: published indicators only, small cells hidden and marked."""
-    rows = results.scorecard(published_only=True, suppress=True)
-    return render(
-        request,
-        "measurement/report_card.html",
-        {
-            "rows": _with_sparklines(rows),
-            "count_below": suppress_count_below(),
-            "organisations_below": suppress_organisations_below(),
-        },
-    )
+    """The public report card: published indicators only, small cells hidden and marked.
+
+    The figures are kept under the results version, and so is the whole page, per viewer.
+    """
+
+    def page() -> HttpResponse:
+        body = results_cached(request, "report_card", _report_card_body)
+        return render(request, "measurement/report_card.html", {"body": body})
+
+    return _whole_page(request, "report_card", page)
 
 
 def _report_card_line(row: ScorecardRow) -> list[str | int]:
