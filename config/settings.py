@@ -277,6 +277,9 @@ COLLECTIF = {
     # A background job silent for longer than this lost its worker (killed, restarted).
     "JOB_LEASE_SECONDS": env.int("JOB_LEASE_SECONDS", default=120),
 }
+# Partner files larger than this are checked and imported by a background job that the
+# page (or the API's status address) follows, rather than within the web request.
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,7 @@ ACCESS: dict[str, Access] = {
     "measurement:template_download": STEWARDS_AND_STAFF,
     "measurement:upload": OWN_OR_STAFF,
     "measurement:upload_confirm": OWN_OR_STAFF.by_post(),
+    "measurement:upload_job": OWN_OR_STAFF,
     # Results: public figures are suppressed; members see the scorecard.
     "measurement:scorecard": MEMBERS,
     "measurement:indicator_detail": MEMBERS,
@@ -68,6 +69,13 @@ ACCESS: dict[str, Access] = {
     "collectif_measurement_api_submissions_submission_submit": OWN_OR_STAFF,
     "collectif_measurement_api_submissions_submission_approve": STAFF,
     "collectif_measurement_api_submissions_submission_return": STAFF,
+    # A file import's job: its organisation's stewards and staff (decision 0023).
+    "collectif_measurement_api_imports_file_import": OWN_OR_STAFF,
+    "collectif_measurement_api_imports_import_status": OWN_OR_STAFF,
+    # Every approved value leaves as a file: staff start it; its starter and staff read it.
+    "collectif_measurement_api_exports_export_start": STAFF,
+    "collectif_measurement_api_exports_export_status": OWN_OR_STAFF,
+    "collectif_measurement_api_exports_export_download": OWN_OR_STAFF,
     "collectif_measurement_api_results_aggregate": PUBLIC,
     "collectif_measurement_api_research_figures": RESEARCHERS_AND_STAFF,
 }

@@ -7,6 +7,8 @@ from collectif.core.manifest import ApiMount, DemoLoader, Manifest, NavEntry, Ur
 from collectif.ecosystem.organisation_page import ORGANISATION_PANELS
 from collectif.measurement import demo
 from collectif.measurement.access import ACCESS
+from collectif.measurement.api.exports import router as exports_router
+from collectif.measurement.api.imports import router as imports_router
 from collectif.measurement.api.research import router as research_router
 from collectif.measurement.api.results import router as results_router
 from collectif.measurement.api.submissions import router as measurement_router
@@ -80,6 +82,8 @@ manifest = Manifest(
     urls=(UrlMount("measurement/", "collectif.measurement.urls"),),
     api=(
         ApiMount("/measurement", measurement_router),
+        ApiMount("/measurement/imports", imports_router),
+        ApiMount("/measurement/exports", exports_router),
         ApiMount("/results", results_router),
         ApiMount("/research", research_router),
     ),

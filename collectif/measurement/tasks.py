@@ -21,6 +21,7 @@ from collectif.measurement.files import exports
 from collectif.measurement.models import Dataset, Period
 from collectif.measurement.selectors import results
 from collectif.measurement.services.exports import values_export_save
+from collectif.measurement.services.imports import file_import_run
 
 
 def _languages_first(language: str) -> list[str]:
@@ -160,8 +161,8 @@ def _write_export(job: Job, folder: str) -> tuple[Path, str, int]:
 def values_export(job_id: str) -> str:
     """Write every approved value to a CSV or XLSX file a person downloads from the job page.
 
-    The rows stream from a database iterator to a file on disk (openpyxl's write-only
-    mode for XLSX), so memory stays flat whatever the number of values; the job's
+    The rows stream from a database iterator to a file on disk (xlsxwriter's
+    constant-memory mode for XLSX), so memory stays flat whatever the number of values; the job's
     progress moves every `exports.PROGRESS_EVERY` rows.
     """
     job = Job.objects.filter(pk=job_id).first()
@@ -179,3 +180,13 @@ def values_export(job_id: str) -> str:
         raise
     job_succeed(job_id=job.pk, result={"rows": count, "file": name})
     return name
+
+
+@task()
+def file_import(job_id: str) -> str:
+    """Check and import a large partner file (`services.imports`); returns its outcome."""
+    try:
+        return file_import_run(job_id=job_id)
+    except Exception as exc:
+        job_fail(job_id=job_id, error=repr(exc))
+        raise

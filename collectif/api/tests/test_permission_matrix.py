@@ -22,6 +22,7 @@ from typing import Any, cast
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
@@ -38,6 +39,8 @@ from collectif.core.models import Job
 from collectif.ecosystem.testing import bearer_secret
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import DimensionMember, Submission, ValidationRule
+from collectif.measurement.services.exports import EXPORT_JOB_KIND
+from collectif.measurement.services.imports import IMPORT_JOB_KIND
 from collectif.measurement.tests.factories import (
     DatasetFactory,
     IndicatorFactory,
@@ -62,6 +65,7 @@ class Route:
     body_schema: str = ""
     query: tuple[str, ...] = ()  # required query parameters
     is_api: bool = False
+    multipart: bool = False  # a form with a file: its sample is World.bodies[key]
 
 
 # --- Walking the routes --------------------------------------------------------------
@@ -104,7 +108,8 @@ def api_routes() -> list[Route]:
     found = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            content = operation.get("requestBody", {}).get("content", {})
+            body = content.get("application/json", {})
             found.append(
                 Route(
                     key=operation["operationId"],
@@ -117,6 +122,7 @@ def api_routes() -> list[Route]:
                         if p["in"] == "query" and p.get("required")
                     ),
                     is_api=True,
+                    multipart="multipart/form-data" in content,
                 )
             )
     return found
@@ -220,6 +226,21 @@ def build_world() -> World:
     job = Job.objects.create(kind="export", created_by=steward, status=Job.Status.SUCCEEDED)
     job.result_file.save("matrix.csv", ContentFile(b"indicator,value\n"), save=True)
     failed_job = Job.objects.create(kind="export", created_by=steward, status=Job.Status.FAILED)
+    import_job = Job.objects.create(
+        kind=IMPORT_JOB_KIND,
+        created_by=steward,
+        status=Job.Status.SUCCEEDED,
+        params={"organisation": organisation.slug, "dataset": dataset.code, "period": "2025Q1"},
+        result={"outcome": "invalid", "problems": [], "warnings": []},
+    )
+    export_job = Job.objects.create(
+        kind=EXPORT_JOB_KIND,
+        created_by=steward,
+        status=Job.Status.SUCCEEDED,
+        params={"format": "csv", "language": "en"},
+        result={"rows": 1},
+    )
+    export_job.result_file.save("values.csv", ContentFile(b"Value\n1\n"), save=True)
     token = ApiToken.objects.create(user=steward, name="mine", prefix="p", key_hash="h")
     invitation = Invitation.objects.create(
         email="invited@example.org",
@@ -244,6 +265,8 @@ def build_world() -> World:
             "member": member.code,
             "job_id": str(job.pk),
             "failed_job_id": str(failed_job.pk),
+            "import_job_id": str(import_job.pk),
+            "export_job_id": str(export_job.pk),
             "token_id": str(token.pk),
             "invitation_id": str(invitation.pk),
             "membership_id": str(membership.pk),
@@ -271,7 +294,14 @@ def build_world() -> World:
             "values": [],
         },
         "ValuesIn": {"values": []},
+        "ExportIn": {"format": "csv"},
         "CommentIn": {"comment": "Please check the total."},
+        "collectif_measurement_api_imports_file_import": {
+            "organisation": organisation.slug,
+            "dataset": dataset.code,
+            "period": empty_period.code,
+            "file": b"indicator,value\nmentors,3\n",
+        },
     }
     return world
 
@@ -287,6 +317,9 @@ MEANS = {
     ("collectif_measurement_api_submissions_dataset", "code"): "dataset",
     ("collectif_core_api_get_postal", "code"): "postal_code",
     ("core:job_retry", "job_id"): "failed_job_id",
+    ("measurement:upload_job", "job_id"): "import_job_id",
+    ("collectif_measurement_api_imports_import_status", "job_id"): "import_job_id",
+    ("collectif_measurement_api_exports_export", "job_id"): "export_job_id",
     # Approving, returning or reopening needs a submission already sent.
     ("measurement:submission_approve", "pk"): "submitted_id",
     ("measurement:submission_return", "pk"): "submitted_id",
@@ -346,6 +379,11 @@ def _request(route: Route, rule: Access, audience: str, world: World) -> HttpRes
     if route.body_schema:
         kwargs["data"] = world.bodies.get(route.body_schema, {})
         kwargs["content_type"] = "application/json"
+    elif route.multipart:
+        kwargs["data"] = {
+            name: SimpleUploadedFile("matrix.csv", value) if isinstance(value, bytes) else value
+            for name, value in world.bodies.get(route.key, {}).items()
+        }
     with transaction.atomic():
         send = getattr(client, method.lower())
         response = cast(HttpResponse, send(address(route, world), **kwargs))

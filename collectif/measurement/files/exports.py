@@ -9,6 +9,10 @@ memory than a thousand.
 Every text cell goes through `collectif.core.spreadsheets.neutralise`, the one guard
 against formula injection: text a partner typed never runs in a reader's spreadsheet,
 and numbers stay numbers (a negative value is data, not a formula).
+
+The XLSX is written by xlsxwriter in constant-memory mode rather than openpyxl: both
+keep memory flat, but xlsxwriter writes about twice as many rows a second, which is
+what keeps a million values well under a minute (decision 0007).
 """
 
 import csv
@@ -19,7 +23,7 @@ from typing import IO, Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from xlsxwriter import Workbook
 
 from collectif.core.formatting import csv_delimiter, csv_number
 from collectif.core.spreadsheets import neutralise
@@ -63,8 +67,10 @@ def rows(language: str) -> Iterator[list[Cell]]:
         i.pk: (neutralise(i.code), neutralise(_name(i, "name", language)))
         for i in Indicator.objects.all()
     }
-    periods = dict(Period.objects.values_list("pk", "code"))
+    periods = {pk: neutralise(code) for pk, code in Period.objects.values_list("pk", "code")}
     codes = [d.code for d in dimensions]
+    # A breakdown's cells, worked out once per key: there are a few dozen keys, not millions.
+    members: dict[str, list[Cell]] = {}
     values = (
         approved_values()
         .order_by("pk")
@@ -73,12 +79,15 @@ def rows(language: str) -> Iterator[list[Cell]]:
     for organisation_id, indicator_id, period_id, breakdown, value in values.iterator(
         chunk_size=CHUNK_SIZE
     ):
-        members = parse_key(breakdown)
+        cells = members.get(breakdown)
+        if cells is None:
+            parsed = parse_key(breakdown)
+            cells = members[breakdown] = [neutralise(parsed.get(code, "")) for code in codes]
         yield [
             *organisations[organisation_id],
             *indicators[indicator_id],
-            neutralise(periods[period_id]),
-            *[neutralise(members.get(code, "")) for code in codes],
+            periods[period_id],
+            *cells,
             value,
         ]
 
@@ -122,17 +131,27 @@ def write_csv(
     return count
 
 
+# Text is data here: never let the writer turn it into a formula, a link or a number.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_date_format": "yyyy-mm-dd",
+}
+
+
 def write_xlsx(
     path: Path | str | IO[bytes], language: str, progress: Callable[[int], object] | None = None
 ) -> int:
-    """Write the XLSX with openpyxl's write-only mode (rows go straight to disk)."""
-    workbook = Workbook(write_only=True)
+    """Write the XLSX row by row; each row reaches the disk as soon as the next begins."""
+    workbook = Workbook(path if hasattr(path, "write") else str(path), XLSX_OPTIONS)
     with translation.override(language):
-        sheet = workbook.create_sheet(title=_("Approved values")[:31])
+        sheet = workbook.add_worksheet(_("Approved values")[:31])
     count = -1
     for row in rows(language):
-        sheet.append(row)
         count += 1
+        sheet.write_row(count, 0, row)
         _advance(progress, count)
-    workbook.save(path if hasattr(path, "write") else str(path))
+    workbook.close()
     return count

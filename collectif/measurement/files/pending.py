@@ -35,12 +35,21 @@ class PendingUpload:
     fingerprint: str
 
 
+def store(data: IO[bytes]) -> str:
+    """Store a file privately under a random name; returns its storage path.
+
+    A background import reads the file from there (the worker has no session), and
+    deletes it (`delete`) once nothing waits for it any more.
+    """
+    _sweep()
+    data.seek(0)
+    return default_storage.save(f"{FOLDER}/{secrets.token_urlsafe(24)}", data)
+
+
 def keep(session: SessionBase, data: IO[bytes], **details: Any) -> tuple[str, PendingUpload]:
     """Store the uploaded file privately; returns its token and what it is for."""
-    _sweep()
-    token = secrets.token_urlsafe(24)
-    data.seek(0)
-    path = default_storage.save(f"{FOLDER}/{token}", data)
+    path = store(data)
+    token = path.rsplit("/", 1)[-1]
     upload = PendingUpload(path=path, **details)
     pending: dict[str, dict[str, Any]] = dict(session.get(SESSION_KEY) or {})
     pending[token] = asdict(upload)
@@ -63,6 +72,12 @@ def find(session: SessionBase, token: str, *, organisation: str) -> PendingUploa
     return upload
 
 
+def token_for(session: SessionBase, path: str) -> str | None:
+    """The token under which this session kept the file stored at `path`, if it did."""
+    pending: dict[str, dict[str, Any]] = session.get(SESSION_KEY) or {}
+    return next((t for t, item in pending.items() if item.get("path") == path), None)
+
+
 def refingerprint(session: SessionBase, token: str, fingerprint: str) -> None:
     """Record that the person is now shown the differences with other saved values."""
     pending: dict[str, dict[str, Any]] = dict(session.get(SESSION_KEY) or {})
@@ -73,7 +88,21 @@ def refingerprint(session: SessionBase, token: str, fingerprint: str) -> None:
 
 def open_kept(upload: PendingUpload) -> BinaryIO:
     """The kept file, to read again once the person confirms."""
-    return cast(BinaryIO, default_storage.open(upload.path, "rb"))
+    return open_stored(upload.path)
+
+
+def open_stored(path: str) -> BinaryIO:
+    """A file `store` or `keep` saved, to read in a background import."""
+    return cast(BinaryIO, default_storage.open(path, "rb"))
+
+
+def stored_size(path: str) -> int:
+    return default_storage.size(path)
+
+
+def delete(path: str) -> None:
+    """Delete a stored file once nothing waits for it (only files of this folder)."""
+    _delete(path)
 
 
 def discard(session: SessionBase, token: str) -> None:

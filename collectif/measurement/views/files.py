@@ -3,9 +3,14 @@
 A file over a submission that already has saved values replaces nothing at once: the
 page shows what would change, and the file waits in private storage (`files.pending`)
 until the person confirms or cancels.
+
+A file over `settings.IMPORT_BACKGROUND_BYTES` is checked, and once confirmed imported,
+by a background job (`services.imports`): the person follows its progress on
+`upload_job`, which then shows what the request would have shown.
 """
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +24,7 @@ from django.views.decorators.http import require_POST
 from collectif.accounts.permissions import organisations_acting_for
 from collectif.core.actors import actor_may, request_actor
 from collectif.core.formatting import format_number
+from collectif.core.models import Job
 from collectif.core.permissions import permission_required
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.validation import Problem, describe_problem
@@ -33,8 +39,11 @@ from collectif.measurement.files.templates import (
 from collectif.measurement.forms.files import UploadForm
 from collectif.measurement.models import Dataset
 from collectif.measurement.selectors import submissions as selectors
+from collectif.measurement.selectors.imports import import_job_get
+from collectif.measurement.services import imports
 from collectif.measurement.services import submissions as services
 from collectif.measurement.services.files import (
+    ImportPreview,
     ImportResult,
     ReplaceNeeded,
     submission_import,
@@ -74,7 +83,7 @@ def _rows(problems: list[Problem]) -> list[dict[str, Any]]:
     ]
 
 
-def _organisation(request: HttpRequest, slug: str) -> Organisation:
+def _organisation(request: HttpRequest, slug: str, **_kwargs: Any) -> Organisation:
     return selectors.organisation_for_report(slug=slug)
 
 
@@ -105,23 +114,25 @@ def _page(
     )
 
 
+def _imported_message(*, values: int, rows: int) -> str:
+    return _("Your file is imported: %(values)s values from %(rows)s rows.") % {
+        "values": format_number(values),
+        "rows": format_number(rows),
+    }
+
+
+def _replaced_message(replaced: int) -> str:
+    return ngettext(
+        "The %(count)s value it replaced is kept in the history below: you can restore it.",
+        "The %(count)s values it replaced are kept in the history below: you can restore them.",
+        replaced,
+    ) % {"count": format_number(replaced)}
+
+
 def _imported(request: HttpRequest, result: ImportResult) -> HttpResponse:
-    messages.success(
-        request,
-        _("Your file is imported: %(values)s values from %(rows)s rows.")
-        % {"values": format_number(result.cells), "rows": format_number(result.rows)},
-    )
+    messages.success(request, _imported_message(values=result.cells, rows=result.rows))
     if result.replaced:
-        messages.info(
-            request,
-            ngettext(
-                "The %(count)s value it replaced is kept in the history below: you can restore it.",
-                "The %(count)s values it replaced are kept in the history below: you can "
-                "restore them.",
-                result.replaced,
-            )
-            % {"count": format_number(result.replaced)},
-        )
+        messages.info(request, _replaced_message(result.replaced))
     for warning in result.warnings:
         messages.warning(request, describe_problem(warning))
     assert result.submission is not None
@@ -131,13 +142,12 @@ def _imported(request: HttpRequest, result: ImportResult) -> HttpResponse:
 def _confirm_page(
     request: HttpRequest,
     organisation: Organisation,
-    needed: ReplaceNeeded,
+    preview: ImportPreview,
     *,
     token: str,
     filename: str,
 ) -> HttpResponse:
     """What the file would change, with "Replace the saved values" and "Cancel"."""
-    preview = needed.preview
     return render(
         request,
         "measurement/upload_confirm.html",
@@ -169,6 +179,8 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         dataset, period = form.cleaned_data["dataset"], form.cleaned_data["period"]
+        if imports.runs_in_background(upload_file.size):
+            return _check_in_background(request, organisation, form)
         try:
             result = submission_import(
                 actor=request_actor(request),
@@ -196,7 +208,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
                 fingerprint=needed.preview.fingerprint,
             )
             return _confirm_page(
-                request, organisation, needed, token=token, filename=upload_file.name or ""
+                request, organisation, needed.preview, token=token, filename=upload_file.name or ""
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -241,6 +253,8 @@ def _replace(
     request: HttpRequest, organisation: Organisation, *, token: str, kept: pending.PendingUpload
 ) -> HttpResponse:
     """Import the kept file over the saved values the person saw, and drop the file."""
+    if imports.runs_in_background(pending.stored_size(kept.path)):
+        return _import_in_background(request, organisation, kept)
     try:
         with pending.open_kept(kept) as data:
             result = submission_import(
@@ -257,7 +271,9 @@ def _replace(
     except ReplaceNeeded as needed:
         # The saved values changed since the preview: show the differences anew.
         pending.refingerprint(request.session, token, needed.preview.fingerprint)
-        return _confirm_page(request, organisation, needed, token=token, filename=kept.filename)
+        return _confirm_page(
+            request, organisation, needed.preview, token=token, filename=kept.filename
+        )
     except services.SubmissionInvalid as exc:
         problems = exc.problems
     except ValidationError as exc:
@@ -269,3 +285,116 @@ def _replace(
     initial = {"dataset": kept.dataset, "period": kept.period}
     form = UploadForm(None, organisation=organisation, initial=initial)
     return _page(request, organisation, form, problems=problems)
+
+
+# --- Large files: a background job, followed on `upload_job` ---------------------------
+
+
+def _check_in_background(
+    request: HttpRequest, organisation: Organisation, form: UploadForm
+) -> HttpResponse:
+    """Keep the file as for a confirmation, and queue its check (and import, if nothing
+    is saved yet) for a worker; the person follows it on the job's page."""
+    upload_file = form.cleaned_data["file"]
+    filename = (upload_file.name or "")[:200]
+    _token, kept = pending.keep(
+        request.session,
+        upload_file,
+        organisation=organisation.slug,
+        dataset=form.cleaned_data["dataset"].code,
+        period=form.cleaned_data["period"].code,
+        submit=form.cleaned_data["submit"],
+        filename=filename,
+        fingerprint="",
+    )
+    job = imports.file_import_start(
+        actor=request_actor(request),
+        organisation=organisation,
+        dataset=form.cleaned_data["dataset"],
+        period=form.cleaned_data["period"],
+        path=kept.path,
+        filename=filename,
+        submit=kept.submit,
+        keep=True,
+    )
+    return redirect("measurement:upload_job", slug=organisation.slug, job_id=job.pk)
+
+
+def _import_in_background(
+    request: HttpRequest, organisation: Organisation, kept: pending.PendingUpload
+) -> HttpResponse:
+    """The confirmed replacement of a large file, as a job (the file stays kept until the
+    job has used it)."""
+    job = imports.file_import_start(
+        actor=request_actor(request),
+        organisation=organisation,
+        dataset=selectors.dataset_get(code=kept.dataset),
+        period=selectors.period_get(code=kept.period),
+        path=kept.path,
+        filename=kept.filename,
+        submit=kept.submit,
+        replace=True,
+        replacing=kept.fingerprint,
+        keep=True,
+    )
+    return redirect("measurement:upload_job", slug=organisation.slug, job_id=job.pk)
+
+
+@login_required
+@permission_required("measurement.submit_for", fn=_organisation)
+def upload_job(request: HttpRequest, slug: str, job_id: UUID) -> HttpResponse:
+    """A large file's check or import: its progress, then what the request would show."""
+    organisation = selectors.organisation_for_report(slug=slug)
+    job = import_job_get(user=request.user, job_id=job_id, organisation_slug=organisation.slug)
+    if job is None:
+        raise Http404
+    outcome = job.result.get("outcome") if job.status == Job.Status.SUCCEEDED else None
+    failed = job.status == Job.Status.FAILED or job.is_stalled or job.worker_lost
+    if outcome in ("imported", "invalid") or failed:
+        # Nothing waits for the file any more: forget it (the job deleted it, if it ran).
+        pending.discard(
+            request.session, pending.token_for(request.session, job.params.get("path", "")) or ""
+        )
+    if outcome == "invalid":
+        initial = {"dataset": job.params["dataset"], "period": job.params["period"]}
+        form = UploadForm(None, organisation=organisation, initial=initial)
+        problems = imports.outcome_problems(job.result["problems"] + job.result["warnings"])
+        return _page(request, organisation, form, problems=problems)
+    if outcome == "replace_needed":
+        return _job_confirm_page(request, organisation, job)
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "job": job,
+        "filename": job.params.get("filename", ""),
+        "failed": failed,
+    }
+    if outcome == "imported":
+        result = job.result
+        context |= {
+            "imported": _imported_message(values=result["values"], rows=result["rows"]),
+            "replaced": _replaced_message(result["replaced"]) if result["replaced"] else "",
+            "warnings": _rows(imports.outcome_problems(result["warnings"])),
+            "submission_id": result["submission"],
+        }
+    return render(request, "measurement/upload_job.html", context)
+
+
+def _job_confirm_page(request: HttpRequest, organisation: Organisation, job: Job) -> HttpResponse:
+    """The checked file would replace saved values: the usual confirmation, for the file
+    this session kept (another steward sees the changes, but cannot confirm them)."""
+    result = job.result
+    preview = ImportPreview(
+        rows=result["rows"],
+        cells=result["values"],
+        saved=result["saved"],
+        changes=imports.outcome_changes(result["changes"]),
+        submission=selectors.submission_get(user=request.user, pk=result["submission"]),
+        warnings=imports.outcome_problems(result["warnings"]),
+        fingerprint=result["fingerprint"],
+    )
+    token = pending.token_for(request.session, job.params.get("path", "")) or ""
+    if token:
+        pending.refingerprint(request.session, token, preview.fingerprint)
+    return _confirm_page(
+        request, organisation, preview, token=token, filename=job.params.get("filename", "")
+    )
