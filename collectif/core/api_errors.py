@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -110,6 +111,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(
             request, 404, error_body("not_found", _("Nothing was found at this address."))
+        )
+
+    @api.exception_handler(RawPostDataException)
+    def on_form_for_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # A form sent to an operation that reads JSON: the door read it as a form (the
+        # file uploads are forms), so its body is spent.
+        return respond(
+            request,
+            400,
+            error_body("bad_request", _("The request body could not be read: send JSON.")),
         )
 
     @api.exception_handler(HttpError)

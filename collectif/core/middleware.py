@@ -61,13 +61,12 @@ def _json_strings(document: Any) -> Iterator[str]:
 def _body_strings(request: HttpRequest) -> Iterable[str]:
     """The text a body carries; reading it may raise what Django raises for bad bodies.
 
-    The API reads every body as JSON whatever its declared type, and reads no forms
-    (parsing one there would spend the body it reads); pages read forms.
+    The API reads JSON bodies whatever their declared type, except multipart forms: its
+    file uploads are read as forms, like the pages' (reading a multipart body whole would
+    also hold a file of up to the upload limit in memory).
     """
     content_type = request.content_type or ""
-    if content_type == "application/x-www-form-urlencoded" or (
-        content_type == "multipart/form-data" and not _is_api(request)
-    ):
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return (
             *request.POST.keys(),
             *(value for _key, values in request.POST.lists() for value in values),

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -206,3 +207,35 @@ def test_what_django_itself_refuses_is_the_same_400(client: Client) -> None:
     page = _page_error(client.get("/fr/ecosystem/partners/", headers={"Host": "evil.example"}))
     assert "Cette requête n’a pas pu être lue" in page
     _api_error(client.get("/api/v1/provinces", headers={"Host": "evil.example"}))
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_an_api_upload_form_is_a_400(staff_headers: dict[str, str]) -> None:
+    response = Client().post(
+        "/api/v1/measurement/imports", {"organisation": "x\x00y"}, headers=staff_headers
+    )
+    assert "NUL" in _api_error(response)["message"]
+
+
+@pytest.mark.django_db
+def test_a_form_sent_to_an_operation_that_reads_json_is_a_400(
+    staff_headers: dict[str, str],
+) -> None:
+    response = Client().post(
+        "/api/v1/organisations", {"name": "Mentorat Québec"}, headers=staff_headers
+    )
+    assert "JSON" in _api_error(response)["message"]
+
+
+@pytest.mark.django_db
+def test_an_api_upload_larger_than_a_form_may_be_reaches_the_operation(
+    staff_headers: dict[str, str],
+) -> None:
+    """Files up to the upload limit are read as files, not as one body held in memory."""
+    big = SimpleUploadedFile("big.csv", b"a;b\n" + b"1;2\n" * 1_000_000, "text/csv")
+    response = Client().post(
+        "/api/v1/measurement/imports",
+        {"organisation": "nowhere", "dataset": "x", "period": "y", "file": big},
+        headers=staff_headers,
+    )
+    assert response.status_code != 400, response.content[:300]
