@@ -60,6 +60,7 @@ e2e: translations
 bench: translations
 	$(PY) bench/run.py
 	$(PY) bench/measurement.py
+	$(PY) bench/http_load.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static var/media

@@ -45,6 +45,7 @@ from bench.common import (
     server_urls,
     setup_django,
 )
+from bench.completeness import completeness_benchmarks
 from bench.dashboards import (
     approval_latency,
     compare_doubling,
@@ -124,6 +125,7 @@ def benchmarks(workdir: Path) -> None:
     compare_doubling(first, second, f"{label} → {label2}".replace(" values", ""))
     say(f"\nImport (with {label2} in the database)")
     import_benchmarks(workdir)
+    completeness_benchmarks()
 
 
 def main() -> int:

@@ -161,9 +161,9 @@ def _write_export(job: Job, folder: str) -> tuple[Path, str, int]:
 def values_export(job_id: str) -> str:
     """Write every approved value to a CSV or XLSX file a person downloads from the job page.
 
-    The rows stream from a database iterator to a file on disk (xlsxwriter's
-    constant-memory mode for XLSX), so memory stays flat whatever the number of values; the job's
-    progress moves every `exports.PROGRESS_EVERY` rows.
+    The rows stream from a database iterator to a file on disk (`core.xlsx_stream` for
+    XLSX), so memory stays flat whatever the number of values; the job's progress moves
+    every `exports.PROGRESS_EVERY` rows.
     """
     job = Job.objects.filter(pk=job_id).first()
     if job is None:

@@ -10,23 +10,23 @@ Every text cell goes through `collectif.core.spreadsheets.neutralise`, the one g
 against formula injection: text a partner typed never runs in a reader's spreadsheet,
 and numbers stay numbers (a negative value is data, not a formula).
 
-The XLSX is written by xlsxwriter in constant-memory mode rather than openpyxl: both
-keep memory flat, but xlsxwriter writes about twice as many rows a second, which is
-what keeps a million values well under a minute (decision 0007).
+The XLSX is streamed by `core.xlsx_stream`, each distinct name or code made into its
+cell once: general writers work cell by cell and took over a minute for a million
+values (decision 0028).
 """
 
 import csv
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from xlsxwriter import Workbook
 
 from collectif.core.formatting import csv_delimiter, csv_number
 from collectif.core.spreadsheets import neutralise
+from collectif.core.xlsx_stream import XlsxStream, number_cell, text_cell
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.domain.breakdowns import parse_key
 from collectif.measurement.models import Dimension, Indicator, Period
@@ -35,7 +35,7 @@ from collectif.measurement.selectors.results import approved_values
 CHUNK_SIZE = 5000
 BOM = "\ufeff"
 
-Cell = str | Decimal
+T = TypeVar("T")
 
 
 def _name(obj: Any, field: str, language: str) -> str:
@@ -55,22 +55,28 @@ def headers(language: str, dimensions: list[Dimension]) -> list[str]:
         ]
 
 
-def rows(language: str) -> Iterator[list[Cell]]:
-    """The header row, then every approved value, cells neutralised."""
+def rows(
+    language: str, text: Callable[[str], T], number: Callable[[Decimal], T]
+) -> Iterator[list[T]]:
+    """The header row, then every approved value, text cells neutralised.
+
+    Each distinct text goes through `text` once (a few thousand names and codes, not
+    millions of cells), so a format's writer can prepare its cells there.
+    """
     dimensions = list(Dimension.objects.all())
-    yield [neutralise(h) for h in headers(language, dimensions)]
+    yield [text(neutralise(h)) for h in headers(language, dimensions)]
     organisations = {
-        o.pk: (neutralise(o.slug), neutralise(_name(o, "name", language)))
+        o.pk: (text(neutralise(o.slug)), text(neutralise(_name(o, "name", language))))
         for o in Organisation.objects.all()
     }
     indicators = {
-        i.pk: (neutralise(i.code), neutralise(_name(i, "name", language)))
+        i.pk: (text(neutralise(i.code)), text(neutralise(_name(i, "name", language))))
         for i in Indicator.objects.all()
     }
-    periods = {pk: neutralise(code) for pk, code in Period.objects.values_list("pk", "code")}
+    periods = {pk: text(neutralise(code)) for pk, code in Period.objects.values_list("pk", "code")}
     codes = [d.code for d in dimensions]
     # A breakdown's cells, worked out once per key: there are a few dozen keys, not millions.
-    members: dict[str, list[Cell]] = {}
+    members: dict[str, list[T]] = {}
     values = (
         approved_values()
         .order_by("pk")
@@ -82,13 +88,13 @@ def rows(language: str) -> Iterator[list[Cell]]:
         cells = members.get(breakdown)
         if cells is None:
             parsed = parse_key(breakdown)
-            cells = members[breakdown] = [neutralise(parsed.get(code, "")) for code in codes]
+            cells = members[breakdown] = [text(neutralise(parsed.get(code, ""))) for code in codes]
         yield [
             *organisations[organisation_id],
             *indicators[indicator_id],
             periods[period_id],
             *cells,
-            value,
+            number(value),
         ]
 
 
@@ -103,10 +109,8 @@ def csv_lines(language: str) -> Iterator[str]:
     """CSV text line by line, starting with a byte-order mark so Excel reads UTF-8."""
     writer = csv.writer(_Echo(), delimiter=csv_delimiter(language))
     first = True
-    for row in rows(language):
-        line: str = writer.writerow(
-            [csv_number(c, language) if isinstance(c, Decimal) else c for c in row]
-        )
+    for row in rows(language, str, lambda value: csv_number(value, language)):
+        line: str = writer.writerow(row)
         yield (BOM + line) if first else line
         first = False
 
@@ -131,27 +135,17 @@ def write_csv(
     return count
 
 
-# Text is data here: never let the writer turn it into a formula, a link or a number.
-XLSX_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "default_date_format": "yyyy-mm-dd",
-}
-
-
 def write_xlsx(
     path: Path | str | IO[bytes], language: str, progress: Callable[[int], object] | None = None
 ) -> int:
-    """Write the XLSX row by row; each row reaches the disk as soon as the next begins."""
-    workbook = Workbook(path if hasattr(path, "write") else str(path), XLSX_OPTIONS)
+    """Write the XLSX row by row, streamed to the file (`core.xlsx_stream`); returns the
+    number of value rows."""
     with translation.override(language):
-        sheet = workbook.add_worksheet(_("Approved values")[:31])
+        name = _("Approved values")
     count = -1
-    for row in rows(language):
-        count += 1
-        sheet.write_row(count, 0, row)
-        _advance(progress, count)
-    workbook.close()
+    with XlsxStream(path, name) as sheet:
+        for row in rows(language, text_cell, number_cell):
+            count += 1
+            sheet.row(row)
+            _advance(progress, count)
     return count
