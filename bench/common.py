@@ -1,9 +1,11 @@
 """What every measurement benchmark shares: its output, its settings and its throw-away database."""
 
+import io
 import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -133,3 +135,32 @@ def setup_django(bench_url: str) -> None:
     # The test client's host, without setup_test_environment(): its instrumented
     # template rendering would add a cost real requests do not have.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def run_alone(name: str, work: Callable[[], None]) -> int:
+    """One benchmark on its own: a throw-away PostgreSQL database with the demo loaded,
+    `work()`, the summary, and the database dropped even after an error."""
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith(("postgres://", "postgresql://")):
+        say(f"The {name} benchmark needs PostgreSQL (set DATABASE_URL to a postgres:// URL).")
+        return 0
+    admin, bench = server_urls(url)
+    recreate_database(admin)
+    try:
+        setup_django(bench)
+        from django.core.management import call_command
+
+        from collectif.core.demo import ConsoleOutput, load_demo
+
+        call_command("migrate", verbosity=0)
+        load_demo(out=ConsoleOutput(io.StringIO(), show_progress=False))
+        work()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        recreate_database(admin, drop_only=True)
+    say("\nSummary")
+    for line in SUMMARY:
+        say(line)
+    return 0

@@ -9,8 +9,6 @@ Part of `bench/measurement.py`, or alone: `python bench/completeness.py` builds 
 throw-away database (BENCH_DATABASE, default collectif_bench) and loads the demo first.
 """
 
-import io
-import os
 import statistics
 import sys
 import time
@@ -20,17 +18,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    DEFAULT_URL,
     ROUNDS,
-    SUMMARY,
     WARMUP,
     figure,
     ms,
     raw_connection,
-    recreate_database,
+    run_alone,
     say,
-    server_urls,
-    setup_django,
     verdict,
 )
 
@@ -162,30 +156,7 @@ def completeness_benchmarks() -> None:
 
 
 def main() -> int:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        say("The completeness benchmark needs PostgreSQL (set DATABASE_URL to a postgres:// URL).")
-        return 0
-    admin, bench = server_urls(url)
-    recreate_database(admin)
-    try:
-        setup_django(bench)
-        from django.core.management import call_command
-
-        from collectif.core.demo import ConsoleOutput, load_demo
-
-        call_command("migrate", verbosity=0)
-        load_demo(out=ConsoleOutput(io.StringIO(), show_progress=False))
-        completeness_benchmarks()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        recreate_database(admin, drop_only=True)
-    say("\nSummary")
-    for line in SUMMARY:
-        say(line)
-    return 0
+    return run_alone("completeness", completeness_benchmarks)
 
 
 if __name__ == "__main__":

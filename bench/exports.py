@@ -6,8 +6,6 @@ BENCH_EXPORT_VALUES generated values (default 1,000,000), and times the CSV and 
 exports, each in a child process whose peak memory is read from the kernel.
 """
 
-import io
-import os
 import sys
 import tempfile
 import time
@@ -17,17 +15,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    DEFAULT_URL,
     EXPORT_VALUES,
-    SUMMARY,
     figure,
     human,
     megabytes,
     raw_connection,
-    recreate_database,
+    run_alone,
     say,
-    server_urls,
-    setup_django,
     verdict,
 )
 from bench.imports import run_child
@@ -110,38 +104,20 @@ def export_benchmarks(workdir: Path, small: dict[str, Export]) -> None:
         )
 
 
+def _alone() -> None:
+    from bench.loading import approved_values, demo_shape, load_values
+
+    with tempfile.TemporaryDirectory(prefix="collectif-bench-") as folder:
+        workdir = Path(folder)
+        small = {fmt: export(workdir, fmt) for fmt in ("csv", "xlsx")}
+        load_values(demo_shape(), EXPORT_VALUES, 0)
+        say(f"\nExport ({approved_values():,} approved values)")
+        export_benchmarks(workdir, small)
+
+
 def main() -> int:
     """The export benchmark alone, on its own throw-away PostgreSQL database."""
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        say("The export benchmark needs PostgreSQL (set DATABASE_URL to a postgres:// URL).")
-        return 0
-    admin, bench = server_urls(url)
-    recreate_database(admin)
-    try:
-        setup_django(bench)
-        from django.core.management import call_command
-
-        from bench.loading import approved_values, demo_shape, load_values
-        from collectif.core.demo import ConsoleOutput, load_demo
-
-        call_command("migrate", verbosity=0)
-        load_demo(out=ConsoleOutput(io.StringIO(), show_progress=False))
-        with tempfile.TemporaryDirectory(prefix="collectif-bench-") as folder:
-            workdir = Path(folder)
-            small = {fmt: export(workdir, fmt) for fmt in ("csv", "xlsx")}
-            load_values(demo_shape(), EXPORT_VALUES, 0)
-            say(f"\nExport ({approved_values():,} approved values)")
-            export_benchmarks(workdir, small)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        recreate_database(admin, drop_only=True)
-    say("\nSummary")
-    for line in SUMMARY:
-        say(line)
-    return 0
+    return run_alone("export", _alone)
 
 
 if __name__ == "__main__":
