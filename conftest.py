@@ -3,8 +3,6 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.utils import translation
 from hypothesis import settings
 
@@ -29,13 +27,7 @@ def _empty_cache() -> None:
     database and are in the middle of their own tests.
     """
     from collectif.core.results_version import forget_local_pages  # needs the app registry
+    from collectif.core.testing import clear_cache
 
     forget_local_pages()
-    cache = caches["default"]
-    if not isinstance(cache, RedisCache):
-        cache.clear()
-        return
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
+    clear_cache()

@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://collectif")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The embedded default keeps sessions and results pages in each process: room for a
+    # demo's pages without evicting the sessions (an evicted one is read again from the
+    # database, never lost).
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -202,6 +207,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis in production) and written through to the
+# database, which stays their source: every signed-in page costs one query less.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # What a page may load and do (decision 0024): nothing inline, nothing from elsewhere.
 # Charts are SVG drawn on the server; the API's docs page loads Swagger UI from our own

@@ -22,5 +22,8 @@ STORAGES = {
 # row ids repeat from one worker's database to another's.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tests")}
 CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Never evict in tests: an evicted session would change the queries a test counts.
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 1_000_000
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -6,6 +6,8 @@ for many, so that an N+1 shows up as a failing test, never as a slow dashboard.
 
 from collections.abc import Callable, Mapping
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -33,3 +35,17 @@ def same_queries_for_3_and_30(
     many = queries_for(client, url, headers=headers)
     assert few == many, f"{url}: {few} queries for 3 rows, {many} for 30"
     return few
+
+
+def clear_cache() -> None:
+    """Empty this test process's cache. On a Redis shared by several pytest-xdist workers
+    only this worker's keys go (its KEY_PREFIX): `cache.clear()` would empty the others'
+    in the middle of their tests, sessions included, and change what they count."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)

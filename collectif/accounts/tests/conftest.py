@@ -1,12 +1,13 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+
+from collectif.core.testing import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """allauth counts attempts in the cache; each test starts with a clean slate."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from collectif.accounts.models import Membership, Role, User
 from collectif.accounts.tests.factories import UserFactory
+from collectif.core.testing import clear_cache
 from collectif.ecosystem.tests.factories import OrganisationFactory
 
 PASSWORD = "a-strong-test-password"
@@ -40,9 +40,9 @@ ADDRESSES = [
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 def _directives(header: str) -> dict[str, str]:
@@ -143,7 +143,7 @@ def test_the_product_sign_in_leads_to_the_admin_and_still_locks_after_five_failu
     assert "Too many failed attempts to sign in" in locked.content.decode()
     assert not locked.wsgi_request.user.is_authenticated
 
-    cache.clear()  # the lock expires
+    clear_cache()  # the lock expires
     signed_in = client.post(
         "/en/accounts/login/?next=/en/admin/",
         {"login": "admin@example.org", "password": PASSWORD},

@@ -30,7 +30,7 @@ def test_the_staff_organisation_list_costs_a_fixed_number_of_queries(
 ) -> None:
     url = "/en/ecosystem/organisations/"
     # One more than the public list's count: how many are private or archived.
-    assert same_queries_for_3_and_30(staff_client, url, _organisations) == 11
+    assert same_queries_for_3_and_30(staff_client, url, _organisations) == 10
 
 
 @pytest.mark.django_db

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 import vl_convert
-from django.core.cache import cache
 from django.utils import translation
 
+from collectif.core.testing import clear_cache
 from collectif.measurement import charts
 from collectif.measurement.domain.results import Figure, forecast
 from collectif.measurement.models import Baseline, Indicator, Period, Target
@@ -41,7 +41,7 @@ def _indicator() -> Indicator:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    cache.clear()
+    clear_cache()
 
 
 def _year(code: str, year: int) -> Period:

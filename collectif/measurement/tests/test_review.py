@@ -29,9 +29,10 @@ from collectif.measurement.tests.factories import (
 )
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-# A review page's reads, whatever its number of values: session, person, roles and
-# navigation, the submission, its versions, then the review's own fixed reads.
-DETAIL_QUERIES = 14
+# A review page's reads, whatever its number of values: person, roles and navigation
+# (the session comes from the cache), the submission, its versions, then the review's
+# own fixed reads.
+DETAIL_QUERIES = 13
 
 
 def url(name, language="en", **kwargs):

@@ -74,12 +74,12 @@ def rules(count: int) -> str:
 
 
 PAGES: dict[str, tuple[Callable[[int], str], int]] = {
-    "indicators": (indicators, 9),
-    "periods": (periods, 7),
-    "datasets": (datasets, 8),
-    "dataset organisations": (dataset_organisations, 11),
-    "dimensions": (dimensions, 7),
-    "rules": (rules, 6),
+    "indicators": (indicators, 8),
+    "periods": (periods, 6),
+    "datasets": (datasets, 7),
+    "dataset organisations": (dataset_organisations, 10),
+    "dimensions": (dimensions, 6),
+    "rules": (rules, 5),
 }
 
 
