@@ -45,7 +45,7 @@ def clear_cache() -> None:
     if not isinstance(cache, RedisCache):
         cache.clear()
         return
-    client = cache._cache.get_client(write=True)
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's own client
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
