@@ -15,7 +15,7 @@ from collectif.core.actors import SYSTEM
 from collectif.core.manifest import DemoOutput
 from collectif.core.models import Province
 from collectif.ecosystem.models import Organisation, Sector, SizeBand
-from collectif.ecosystem.services import (
+from collectif.ecosystem.services.organisations import (
     OrganisationData,
     organisation_archive,
     organisation_create,

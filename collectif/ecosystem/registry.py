@@ -18,12 +18,13 @@ from collectif.core.manifest import (
     NavEntry,
     UrlMount,
 )
-from collectif.ecosystem import demo, demo_people, selectors
+from collectif.ecosystem import demo, demo_people
 from collectif.ecosystem.access import ACCESS
-from collectif.ecosystem.api import router, sector_router
+from collectif.ecosystem.api.organisations import router, sector_router
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.permissions import PERMISSIONS
-from collectif.ecosystem.reference import load_sectors
+from collectif.ecosystem.reference import load_reference
+from collectif.ecosystem.selectors import organisations as selectors
 
 
 def attention(user: Any) -> list[AttentionItem]:
@@ -91,6 +92,6 @@ manifest = Manifest(
     api=(ApiMount("/organisations", router), ApiMount("/sectors", sector_router)),
     permissions=PERMISSIONS,
     audit_actions=EcosystemAction,
-    reference=load_sectors,
+    reference=load_reference,
     demo=DemoLoader(load=_demo_load, is_loaded=demo.is_loaded, summary=_demo_summary),
 )

@@ -11,8 +11,9 @@ from collectif.core.actors import SYSTEM
 from collectif.core.formatting import csv_delimiter
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
 from collectif.core.spreadsheets import neutralise
-from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
+from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.services import organisations as services
 
 LIST_FILTERS = ("q", "sector", "province", "include_archived", "needs_steward", "sort")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collectif.ecosystem import views
+from collectif.ecosystem.views import organisations as views
 
 app_name = "ecosystem"
 

@@ -66,9 +66,9 @@ def test_the_dependency_rules_hold_today() -> None:
             "collectif.core.formatting -> collectif.measurement.domain.breakdowns",
         ),
         (
-            "collectif/ecosystem/selectors.py",
+            "collectif/ecosystem/selectors/organisations.py",
             "from collectif.api import api",
-            "collectif.ecosystem.selectors -> collectif.api.api",
+            "collectif.ecosystem.selectors.organisations -> collectif.api.api",
         ),
         (
             "collectif/accounts/selectors.py",

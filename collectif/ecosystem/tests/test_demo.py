@@ -3,8 +3,9 @@ import random
 import pytest
 
 from collectif.core.demo import ConsoleOutput, load_reference_data
-from collectif.ecosystem import demo, selectors
+from collectif.ecosystem import demo
 from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.selectors import organisations as selectors
 
 
 def _load(seed: int) -> list[str]:

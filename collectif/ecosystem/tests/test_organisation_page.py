@@ -140,7 +140,7 @@ def test_the_page_costs_the_same_with_3_or_30_people(client: Client) -> None:
             _member(organisation, [Role.STEWARD, Role.GOVERNANCE][number % 2])
 
     url = f"/en/ecosystem/organisations/{organisation.slug}/"
-    assert same_queries_for_3_and_30(client, url, add) == 14
+    assert same_queries_for_3_and_30(client, url, add) == 18
 
 
 @pytest.mark.django_db

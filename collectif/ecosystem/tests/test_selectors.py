@@ -7,8 +7,8 @@ from django.utils import timezone, translation
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.models import Province
-from collectif.ecosystem import selectors
 from collectif.ecosystem.models import Sector
+from collectif.ecosystem.selectors import organisations as selectors
 from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 

@@ -11,9 +11,10 @@ from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.actors import SYSTEM
 from collectif.core.models import AuditEvent, Province
-from collectif.ecosystem import selectors, services
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.services import organisations as services
 from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 

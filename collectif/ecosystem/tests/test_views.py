@@ -5,9 +5,9 @@ from django.utils import timezone
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.models import AuditEvent, Province
-from collectif.ecosystem import selectors
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.selectors import organisations as selectors
 from collectif.ecosystem.testing import assert_role_access, user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
 

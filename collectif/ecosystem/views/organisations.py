@@ -18,10 +18,11 @@ from collectif.core.actors import request_actor
 from collectif.core.formatting import format_number
 from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
-from collectif.ecosystem import selectors, services
-from collectif.ecosystem.forms import OrganisationForm
+from collectif.ecosystem.forms.organisations import OrganisationForm
 from collectif.ecosystem.models import Organisation
 from collectif.ecosystem.organisation_page import organisation_panels
+from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.services import organisations as services
 
 FILTER_KEYS = ("q", "sector", "province")
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from collectif.core.models import BaseModel, Province
+from collectif.ecosystem.models.reach import EquityIdentity, PopulationGroup
 
 
 class Sector(models.Model):
@@ -62,6 +63,23 @@ class Organisation(BaseModel):
         help_text=_("Public organisations appear on the public site and in the open API."),
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, db_index=True)
+    populations_served: "models.ManyToManyField[PopulationGroup, models.Model]" = (
+        models.ManyToManyField(
+            PopulationGroup,
+            related_name="organisations",
+            blank=True,
+            verbose_name=_("population groups served"),
+        )
+    )
+    equity_identities: "models.ManyToManyField[EquityIdentity, models.Model]" = (
+        models.ManyToManyField(
+            EquityIdentity,
+            related_name="organisations",
+            blank=True,
+            verbose_name=_("identifies as"),
+            help_text=_("How the organisation identifies itself; it says so, staff record it."),
+        )
+    )
 
     class Meta:
         ordering = ["name"]

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from collectif.core.actors import Actor, require
 from collectif.core.models import Job, Province
 from collectif.core.services import audit_record, diff_fields, job_create, job_enqueue
-from collectif.ecosystem import selectors
 from collectif.ecosystem.audit import EcosystemAction
-from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.models import Engagement, Organisation, Sector
+from collectif.ecosystem.selectors import organisations as selectors
 
 NAME_FIELDS = ("name_en", "name_fr")
 DESCRIPTION_FIELDS = ("description_en", "description_fr")
@@ -190,6 +190,8 @@ def organisation_create(
     _validate(organisation)
     organisation.save()
     organisation.provinces_served.set(data.provinces_served)
+    # Every organisation starts the pipeline identified: the board reads one row each.
+    Engagement.objects.create(organisation=organisation, stage_since=timezone.localdate())
     audit_record(
         actor=actor,
         action=EcosystemAction.ORGANISATION_CREATE,

@@ -11,7 +11,7 @@ from collectif.accounts import selectors as accounts_selectors
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.permissions import is_backbone_staff
 from collectif.core.models import Job, Province
-from collectif.ecosystem.models import Organisation, Sector
+from collectif.ecosystem.models import Engagement, Organisation, Sector
 
 # The sectors whose organisations run programs and so report data through a steward.
 STEWARD_SECTORS = ("non-profit", "youth-led")
@@ -159,7 +159,8 @@ def organisation_attachments(*, organisation: Organisation) -> list[tuple[str, i
     found = []
     for relation in Organisation._meta.related_objects:
         model = relation.related_model
-        if isinstance(model, str):
+        # Every organisation has its pipeline row: only its history is worth keeping.
+        if isinstance(model, str) or model is Engagement:
             continue
         count = model._default_manager.filter(**{relation.field.name: organisation}).count()
         if count:

@@ -13,9 +13,10 @@ from collectif.accounts.api_auth import optional_auth, required_auth
 from collectif.core.actors import request_actor
 from collectif.core.api_errors import responses
 from collectif.core.api_pages import Page, PageQuery, paginate
-from collectif.ecosystem import selectors, services
 from collectif.ecosystem.models import Organisation
-from collectif.ecosystem.services import OrganisationData, organisation_data
+from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.services import organisations as services
+from collectif.ecosystem.services.organisations import OrganisationData, organisation_data
 
 router = Router(tags=["organisations"], auth=optional_auth)
 sector_router = Router(tags=["organisations"], auth=optional_auth)

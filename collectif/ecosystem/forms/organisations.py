@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collectif.core.models import Province
-from collectif.ecosystem import selectors
 from collectif.ecosystem.models import Organisation, Sector, SizeBand
-from collectif.ecosystem.services import DESCRIPTION_MAX_LENGTH, OrganisationData
+from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.services.organisations import DESCRIPTION_MAX_LENGTH, OrganisationData
 
 NAME_MAX_LENGTH = Organisation._meta.get_field("name").max_length
 
