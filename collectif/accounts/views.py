@@ -218,7 +218,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
                     _apply_errors(form, exc, {"password": "password1"})
             else:
                 if person is None:
-                    login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, accepted, backend="collectif.accounts.backends.ModelBackend")
                 messages.success(
                     request,
                     _("Welcome! You now act as %(role)s for %(organisation)s.")

@@ -39,6 +39,9 @@ ROW = 1
 CACHE_SECONDS = 24 * 3600
 # Where a request keeps the number it read, so that one page reads it once.
 _ON_REQUEST = "_collectif_results_version"
+# Where the authentication backend leaves the number it read with the signed-in account
+# (accounts/backends.py), in the same query, at the start of the request.
+VERSION_READ_WITH_USER = "_collectif_results_version_read"
 # What a page is made of besides the data: a deploy that changes any of these files
 # starts new entries, so old markup is never served from a shared cache.
 _SOURCES = {".py", ".html", ".mo"}
@@ -97,7 +100,11 @@ def request_results_version(request: HttpRequest) -> int:
     same version, read before any of the data."""
     number = getattr(request, _ON_REQUEST, None)
     if number is None:
-        number = results_version()
+        # The account is loaded here at the latest, so its number is never read later
+        # than this line would have read it.
+        number = getattr(getattr(request, "user", None), VERSION_READ_WITH_USER, None)
+        if number is None:
+            number = results_version()
         setattr(request, _ON_REQUEST, number)
     return cast(int, number)
 

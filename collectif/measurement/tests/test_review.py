@@ -32,7 +32,7 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # A review page's reads, whatever its number of values: person, roles and navigation
 # (the session comes from the cache), the submission, its versions, then the review's
 # own fixed reads.
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 12
 
 
 def url(name, language="en", **kwargs):

@@ -74,12 +74,12 @@ def rules(count: int) -> str:
 
 
 PAGES: dict[str, tuple[Callable[[int], str], int]] = {
-    "indicators": (indicators, 8),
-    "periods": (periods, 6),
-    "datasets": (datasets, 7),
-    "dataset organisations": (dataset_organisations, 10),
-    "dimensions": (dimensions, 6),
-    "rules": (rules, 5),
+    "indicators": (indicators, 7),
+    "periods": (periods, 5),
+    "datasets": (datasets, 6),
+    "dataset organisations": (dataset_organisations, 9),
+    "dimensions": (dimensions, 5),
+    "rules": (rules, 4),
 }
 
 

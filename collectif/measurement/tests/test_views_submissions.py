@@ -30,9 +30,9 @@ from collectif.measurement.tests.factories import (
 # What each list page costs, whatever its number of rows (person, roles, navigation,
 # then the page's own reads, a page of a list being a count and a slice; the session
 # comes from the cache).
-STEWARD_HOME_QUERIES = 13
-REVIEW_QUEUE_QUERIES = 12
-SUBMISSION_DETAIL_QUERIES = 14
+STEWARD_HOME_QUERIES = 12
+REVIEW_QUEUE_QUERIES = 11
+SUBMISSION_DETAIL_QUERIES = 13
 
 
 @pytest.fixture
