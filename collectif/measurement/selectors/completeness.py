@@ -133,7 +133,8 @@ def completeness_summary(
     period: Period, dataset: Dataset | None = None
 ) -> tuple[dict[str, int], int]:
     """How many rows are in each state (every state present), and how many organisations
-    still owe at least one report: one scan of the rows, in one query."""
+    still owe at least one report: one scan of the rows, in one query, which the view
+    keeps under the results version."""
     found = (
         completeness_rows(period, dataset)
         .order_by()
@@ -143,6 +144,23 @@ def completeness_summary(
         )
     )
     return {state: found[state] or 0 for state in STATES}, found["missing"] or 0
+
+
+def completeness_page_ids(
+    period: Period, dataset: Dataset | None, *, state: str, offset: int, limit: int
+) -> list[int]:
+    """The rows of one page, in the page's order, by their assignment's id: the sort
+    reads every row of the period, so the view keeps this under the results version."""
+    rows = completeness_rows(period, dataset)
+    if state:
+        rows = rows.filter(state=state)
+    return list(rows.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def completeness_rows_by_id(period: Period, dataset: Dataset | None, ids: list[int]) -> list[Any]:
+    """The rows of `ids`, in that order, read afresh (one query of a page's size)."""
+    found = {row.pk: row for row in completeness_rows(period, dataset).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def last_reminded(period: Period, organisation_ids: Iterable[int]) -> dict[int, datetime]:

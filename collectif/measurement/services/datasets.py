@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from collectif.core.actors import Actor, require
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import assign, audit_record, field_values, save_changed
 from collectif.ecosystem.models import Organisation
 from collectif.measurement.audit import MeasurementAction
@@ -60,6 +61,7 @@ def dataset_create(*, actor: Actor, code: str, data: DatasetData, items: Items) 
         target=dataset,
         changes={"code": code, "indicators": _set_items(dataset, items)},
     )
+    results_version_bump()  # who reports what: the completeness page's rows
     return dataset
 
 
@@ -84,6 +86,7 @@ def dataset_update(
     audit_record(
         actor=actor, action=MeasurementAction.DATASET_UPDATE, target=dataset, changes=changes
     )
+    results_version_bump()  # who reports what: the completeness page's rows
     return dataset
 
 
@@ -101,6 +104,7 @@ def dataset_assign(
         target=dataset,
         changes={"organisations": [o.slug for o in organisations]},
     )
+    results_version_bump()  # who reports what: the completeness page's rows
     return dataset
 
 
@@ -131,4 +135,5 @@ def dataset_assignment_change(
                 "unassigned": [o.slug for o in removed],
             },
         )
+        results_version_bump()  # who reports what: the completeness page's rows
     return len(added), len(removed)

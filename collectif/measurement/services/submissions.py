@@ -226,7 +226,8 @@ def submission_save_values(
         changes={"values": len(cells), "channel": channel, "kept": kept},
     )
     if submit:
-        return _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
+        warnings = _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
+        results_version_bump()  # the completeness page counts it as waiting
     return warnings
 
 
@@ -306,7 +307,9 @@ def submission_submit(*, actor: Actor, submission: Submission) -> list[Problem]:
     errors, warnings = _by_severity(problems)
     if errors:
         raise SubmissionInvalid(problems)
-    return _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
+    warnings = _submit(actor=actor, submission=submission, cells=cells, warnings=warnings)
+    results_version_bump()  # the completeness page counts it as waiting
+    return warnings
 
 
 def _review(

@@ -35,23 +35,24 @@ BUMPS = {
     "indicator_plan_set",  # through baseline_set, baseline_remove, target_set, target_remove
     "plan_version_create",
     "plan_version_update",
+    # The completeness page: what is waiting for approval, and who reports what.
+    "submission_submit",
+    "submission_save_values",  # when it submits
+    "submission_write",  # through submission_save_values
+    "dataset_create",
+    "dataset_update",
+    "dataset_assign",
+    "dataset_assignment_change",
 }
 
-# Writes the results pages never read: unapproved values (rollups count approved data
-# only, and approved values cannot be written: they are reopened first), datasets,
-# rules, reminders and exports.
+# Writes the results pages never read: drafts (rollups count approved data only, the
+# completeness page counts a draft as not reported, and approved values cannot be
+# written: they are reopened first), rules, reminders and exports.
 UNSEEN = {
     "submission_open": "a draft",
-    "submission_save_values": "values of a draft or returned submission",
-    "submission_write": "values of a draft or returned submission",
-    "submission_submit": "submitted values are not in the rollups",
     "submission_receive": "values of a draft or returned submission",
     "submission_import": "values of a draft or returned submission",
     "file_import_start": "queues an import into a draft",
-    "dataset_create": "datasets say who reports what",
-    "dataset_update": "datasets say who reports what",
-    "dataset_assign": "datasets say who reports what",
-    "dataset_assignment_change": "datasets say who reports what",
     "validation_rule_create": "rules check values before approval",
     "validation_rule_update": "rules check values before approval",
     "completeness_reminders_send": "e-mails",

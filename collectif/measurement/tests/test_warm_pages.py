@@ -49,7 +49,7 @@ def test_a_warm_signed_in_results_page_costs_one_query(
 def test_an_approval_shows_on_the_signed_in_viewers_next_request(
     warm: tuple[Client, Any],
 ) -> None:
-    client, (served, organisations, dataset, periods) = warm
+    client, (served, _organisations, dataset, periods) = warm
     url = reverse("measurement:scorecard")
     assert "3,702" in client.get(url).content.decode()  # 3 partners × 1,234
 
@@ -64,6 +64,7 @@ def test_a_new_role_shows_on_the_next_request(warm: tuple[Client, Any]) -> None:
     url = reverse("measurement:scorecard")
     before = client.get(url).content.decode()
     user = client.get(url).wsgi_request.user
+    assert isinstance(user, User)
 
     Membership.objects.create(user=user, organisation=organisations[1], role=Role.GOVERNANCE)
 
@@ -79,6 +80,7 @@ def test_a_deactivated_account_is_signed_out_on_its_next_request(
     client, _world = warm
     url = reverse("measurement:scorecard")
     user = client.get(url).wsgi_request.user
+    assert isinstance(user.pk, int)
     User.objects.filter(pk=user.pk).update(is_active=False)
 
     assert not client.get(url).wsgi_request.user.is_authenticated

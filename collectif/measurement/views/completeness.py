@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from collectif.core.actors import request_actor
 from collectif.core.models import Job
 from collectif.core.permissions import permission_required
+from collectif.core.results_version import results_cached
 from collectif.measurement.forms.results import CompletenessFilterForm
 from collectif.measurement.models import Dataset, Period
 from collectif.measurement.selectors import completeness as states
@@ -58,19 +59,37 @@ def _completeness_rows(
     request: HttpRequest, period: Period, dataset: Dataset | None
 ) -> dict[str, Any]:
     """One page of rows in the state asked for (all when none), late first, each with
-    when its organisation was last reminded."""
+    when its organisation was last reminded.
+
+    The counts and the order read every row of the period; they are kept under the
+    results version (every submission, approval and change of who reports what moves
+    it), so a page costs the same at 100 and 15,000 partners. The rows themselves, and
+    when each was reminded, are read afresh for the page.
+    """
     state = request.GET.get("state", "")
     state = state if state in states.STATES else ""
-    counts, missing = states.completeness_summary(period, dataset)
-    rows = states.completeness_rows(period, dataset)
-    if state:
-        rows = rows.filter(state=state)
-    paginator = Paginator(rows, settings.COLLECTIF["PAGE_SIZE"] * 2)
-    # The counts above already hold the list's length: fill the paginator's cached `count`
-    # so that the database does not scan every row a second time to page them.
-    paginator.__dict__["count"] = counts[state] if state else sum(counts.values())
+    # Late or not yet due changes with the date, not with the data: part of the key.
+    shown = (period.pk, dataset.pk if dataset else None, states.state_of(None, period))
+    counts, missing = results_cached(
+        request, "completeness-counts", lambda: states.completeness_summary(period, dataset), *shown
+    )
+    per_page = settings.COLLECTIF["PAGE_SIZE"] * 2
+    paginator = Paginator(range(counts[state] if state else sum(counts.values())), per_page)
     page = paginator.get_page(request.GET.get("page"))
-    reminded = states.last_reminded(period, {row.organisation_id for row in page})
+    offset = (page.number - 1) * per_page
+    ids = results_cached(
+        request,
+        "completeness-page",
+        lambda: states.completeness_page_ids(
+            period, dataset, state=state, offset=offset, limit=per_page
+        ),
+        *shown,
+        state,
+        offset,
+        per_page,
+    )
+    rows = states.completeness_rows_by_id(period, dataset, ids)
+    reminded = states.last_reminded(period, {row.organisation_id for row in rows})
     return {
         "page": page,
         "rows": [
@@ -79,7 +98,7 @@ def _completeness_rows(
                 "label": states.STATE_LABELS[row.state],
                 "reminded": reminded.get(row.organisation_id),
             }
-            for row in page
+            for row in rows
         ],
         "state": state,
         "states": [
