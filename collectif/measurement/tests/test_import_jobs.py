@@ -83,8 +83,8 @@ def confirm(client, setup, capture, action: str = "replace"):
     assert job is not None
     token = pending.token_for(client.session, job.params["path"])
     url = reverse("measurement:upload_confirm", args=[setup["organisation"].slug])
-    with capture(execute=True):
-        return client.post(url, {"token": token, "action": action})
+    with capture(execute=True):  # as the confirmation form posts it
+        return client.post(url, {"token": token, "action": action, "job": str(job.pk)})
 
 
 def job_page(client, response):
@@ -169,6 +169,34 @@ def test_a_large_file_over_saved_values_is_confirmed_then_imported_by_a_second_j
     }
     assert kept_files() == []
     assert Job.objects.filter(kind=IMPORT_JOB_KIND).count() == 3
+
+
+def test_the_job_page_writes_nothing_not_even_the_session(
+    client, setup, django_capture_on_commit_callbacks
+):
+    client.force_login(setup["steward"])
+    job_page(client, upload(client, setup, django_capture_on_commit_callbacks, FILE))
+    response = upload(client, setup, django_capture_on_commit_callbacks, NEW_FILE)
+    before = dict(client.session.items())
+    for _ in range(2):
+        page = client.get(response["Location"])
+        assert "Replace the saved values?" in page.content.decode()
+        assert not page.wsgi_request.session.modified
+    assert dict(client.session.items()) == before
+
+
+def test_values_saved_after_the_jobs_check_are_shown_again_before_anything_is_replaced(
+    client, setup, django_capture_on_commit_callbacks
+):
+    client.force_login(setup["steward"])
+    job_page(client, upload(client, setup, django_capture_on_commit_callbacks, FILE))
+    job_page(client, upload(client, setup, django_capture_on_commit_callbacks, NEW_FILE))
+    Value.objects.filter(indicator__code="active_mentors").update(value=Decimal(13))
+
+    result = job_page(client, confirm(client, setup, django_capture_on_commit_callbacks))
+
+    assert "Replace the saved values?" in result.content.decode()
+    assert stored(setup)[("active_mentors", "")] == Decimal(13)
 
 
 def test_cancelling_a_large_replacement_keeps_the_saved_values(

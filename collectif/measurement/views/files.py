@@ -9,6 +9,7 @@ by a background job (`services.imports`): the person follows its progress on
 `upload_job`, which then shows what the request would have shown.
 """
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -146,6 +147,7 @@ def _confirm_page(
     *,
     token: str,
     filename: str,
+    job: Job | None = None,
 ) -> HttpResponse:
     """What the file would change, with "Replace the saved values" and "Cancel"."""
     return render(
@@ -158,6 +160,7 @@ def _confirm_page(
             "submission": preview.submission,
             "filename": filename,
             "token": token,
+            "job": job,
             "warnings": _rows(preview.warnings),
         },
     )
@@ -237,7 +240,25 @@ def upload_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         pending.discard(request.session, token)
         messages.info(request, _("Nothing was replaced: the saved values are unchanged."))
         return _after_cancel(organisation, kept)
+    if not kept.fingerprint:
+        kept = _checked_by_job(request, organisation, kept)
     return _replace(request, organisation, token=token, kept=kept)
+
+
+def _checked_by_job(
+    request: HttpRequest, organisation: Organisation, kept: pending.PendingUpload
+) -> pending.PendingUpload:
+    """A large file was checked by a job: the changes the person saw are the job's.
+    Without a finished check of this very file, the fingerprint stays empty and the
+    import shows the differences again rather than replacing anything unseen."""
+    try:
+        job_id = UUID(request.POST.get("job", ""))
+    except ValueError:
+        return kept
+    job = import_job_get(user=request.user, job_id=job_id, organisation_slug=organisation.slug)
+    if job is None or job.params.get("path") != kept.path:
+        return kept
+    return replace(kept, fingerprint=str(job.result.get("fingerprint", "")))
 
 
 def _after_cancel(organisation: Organisation, kept: pending.PendingUpload) -> HttpResponse:
@@ -350,11 +371,9 @@ def upload_job(request: HttpRequest, slug: str, job_id: UUID) -> HttpResponse:
         raise Http404
     outcome = job.result.get("outcome") if job.status == Job.Status.SUCCEEDED else None
     failed = job.status == Job.Status.FAILED or job.is_stalled or job.worker_lost
-    if outcome in ("imported", "invalid") or failed:
-        # Nothing waits for the file any more: forget it (the job deleted it, if it ran).
-        pending.discard(
-            request.session, pending.token_for(request.session, job.params.get("path", "")) or ""
-        )
+    # A GET writes nothing, the session included: the job deleted a file nothing waits
+    # for, the session's note of it finds nothing (`pending.find`) and is pushed out by
+    # later uploads, and a failed job's file goes with the day's sweep.
     if outcome == "invalid":
         initial = {"dataset": job.params["dataset"], "period": job.params["period"]}
         form = UploadForm(None, organisation=organisation, initial=initial)
@@ -393,8 +412,13 @@ def _job_confirm_page(request: HttpRequest, organisation: Organisation, job: Job
         fingerprint=result["fingerprint"],
     )
     token = pending.token_for(request.session, job.params.get("path", "")) or ""
-    if token:
-        pending.refingerprint(request.session, token, preview.fingerprint)
+    # What the person is shown is the job's: the confirmation names the job, and reads
+    # the changes' fingerprint from it (`upload_confirm`), rather than the session.
     return _confirm_page(
-        request, organisation, preview, token=token, filename=job.params.get("filename", "")
+        request,
+        organisation,
+        preview,
+        token=token,
+        filename=job.params.get("filename", ""),
+        job=job,
     )
