@@ -15,15 +15,22 @@ def babel_locale(language: str | None = None) -> str:
     return "fr_CA" if (language or get_language() or "en").startswith("fr") else "en_CA"
 
 
+# A number people read takes the true minus sign (−68), as in print, not the hyphen (-68)
+# that spreadsheets and parsers use (`csv_number`); every parser here reads both.
+MINUS = "\u2212"
+
+
 def format_number(value: Number, decimals: int | None = None, language: str | None = None) -> str:
     if decimals is None:
-        return format_decimal(value, locale=babel_locale(language))
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(language))
+        text = format_decimal(value, locale=babel_locale(language))
+    else:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        text = format_decimal(value, format=pattern, locale=babel_locale(language))
+    return text.replace("-", MINUS, 1)
 
 
 def format_money(value: Number, language: str | None = None, currency: str = "CAD") -> str:
-    return format_currency(value, currency, locale=babel_locale(language))
+    return format_currency(value, currency, locale=babel_locale(language)).replace("-", MINUS, 1)
 
 
 def csv_delimiter(language: str | None = None) -> str:

@@ -10,7 +10,8 @@ from django.utils import formats, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectif.core.formatting import format_number
+from collectif.core.files import parse_number
+from collectif.core.formatting import MINUS, csv_number, format_number
 from collectif.core.models import Province
 
 NBSP = "\u00a0"
@@ -40,10 +41,10 @@ def test_a_number_can_be_shown_with_fixed_decimals() -> None:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "$1,234.50"), ("fr", f"1{NBSP}234,50{NBSP}$"), ("en", "-$3.00")],
+    [("en", "$1,234.50"), ("fr", f"1{NBSP}234,50{NBSP}$"), ("en", "\u2212$3.00")],
 )
 def test_money_is_written_the_canadian_way(language: str, expected: str) -> None:
-    value = Decimal("-3") if expected.startswith("-") else Decimal("1234.5")
+    value = Decimal("-3") if expected.startswith("\u2212") else Decimal("1234.5")
     assert render("{{ value|money }}", language, value=value) == expected
 
 
@@ -120,8 +121,16 @@ def _parse_french(text: str) -> Decimal:
 )
 def test_french_numbers_read_back_to_the_same_value(value: Decimal) -> None:
     written = format_number(value, language="fr")
-    assert "." not in written
-    assert _parse_french(written) == value
+    assert "." not in written and "-" not in written
+    assert _parse_french(written.replace(MINUS, "-")) == value
+    assert parse_number(written, decimal_comma=True) == value
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "\u221268"), ("fr", "\u221268")])
+def test_a_negative_number_takes_the_minus_sign_and_reads_back(language: str, shown: str) -> None:
+    assert format_number(-68, language=language) == shown
+    assert parse_number(shown, decimal_comma=language == "fr") == Decimal(-68)
+    assert csv_number(-68, language) == "-68"  # spreadsheets read the hyphen
 
 
 @given(st.integers(min_value=1000, max_value=10**12))
@@ -163,6 +172,8 @@ def test_translated_content_is_escaped() -> None:
     assert "<b>" not in html
 
 
-@pytest.mark.parametrize(("language", "expected"), [("en", "-38.1%"), ("fr", "-38,1\u00a0%")])
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "\u221238.1%"), ("fr", "\u221238,1\u00a0%")]
+)
 def test_percentages_follow_each_languages_typography(language: str, expected: str) -> None:
     assert render("{{ value|percent:1 }}", language, value=Decimal("-38.12")) == expected

@@ -253,7 +253,7 @@ def test_unit_names_follow_the_computed_indicators_factor() -> None:
         assert charts.unit_name(_percent()) == "Percent"
         assert charts.unit_name(_indicator()) == "Count"
         assert charts.with_unit(Decimal("2.5"), _percent(), signed=True) == "+2.5 points"
-        assert charts.with_unit(Decimal("-1.25"), _per_100()) == "-1.2 per 100"
+        assert charts.with_unit(Decimal("-1.25"), _per_100()) == "\u22121.2 per 100"
 
 
 def test_sparkline_and_curve_say_whether_higher_or_lower_is_better() -> None:

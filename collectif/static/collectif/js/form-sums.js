@@ -10,7 +10,7 @@
 
   // A number as people type it in either language: 1 234,5 or 1,234.5; null if not one.
   function parse(text) {
-    var raw = text.replace(/[\s\u00a0\u202f$%]/g, "");
+    var raw = text.replace(/[\s\u00a0\u202f$%]/g, "").replace(/\u2212/g, "-");
     if (!raw) { return null; }
     var comma = raw.lastIndexOf(","), dot = raw.lastIndexOf(".");
     if (comma >= 0 && dot >= 0) {
