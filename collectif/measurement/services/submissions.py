@@ -6,9 +6,8 @@ values replace the previous ones. Approved data is reopened only with a reason. 
 and reopening rebuild the rollup slices the submission touches in the same transaction,
 so shared figures never show unapproved data and never lag behind an approval.
 
-Every service guards itself whatever the channel (web, API, command line): reporting
-needs `measurement.submit_for` the organisation, reviewing `measurement.review`. The
-system (`SYSTEM`: the command line, the demo loader) holds every permission.
+Every service guards itself whatever the channel: reporting needs `measurement.submit_for`
+the organisation, reviewing `measurement.review`; `SYSTEM` (CLI, demo) may do everything.
 """
 
 import hashlib
