@@ -18,12 +18,25 @@ from collectif.core.manifest import (
     NavEntry,
     UrlMount,
 )
-from collectif.ecosystem import demo, demo_people
+from collectif.ecosystem import (
+    demo,
+    demo_contacts,
+    demo_network,
+    demo_people,
+    demo_pipeline,
+    demo_relationships,
+)
 from collectif.ecosystem.access import ACCESS
-from collectif.ecosystem.api.organisations import router, sector_router
+from collectif.ecosystem.api.contacts import router as contacts_router
+from collectif.ecosystem.api.engagement import router as engagement_router
+from collectif.ecosystem.api.gaps import router as gaps_router
+from collectif.ecosystem.api.network import router as network_router
+from collectif.ecosystem.api.organisations import reach_router, router, sector_router
+from collectif.ecosystem.api.relationships import router as relationships_router
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.permissions import PERMISSIONS
 from collectif.ecosystem.reference import load_reference
+from collectif.ecosystem.selectors import engagement as engagement_selectors
 from collectif.ecosystem.selectors import organisations as selectors
 
 
@@ -34,6 +47,19 @@ def attention(user: Any) -> list[AttentionItem]:
             label=_("Program organisations with no data steward"),
             count=selectors.organisation_without_steward_count(user=user),
             url=reverse("ecosystem:organisation_list") + "?steward=none",
+        )
+    ]
+
+
+def pipeline_attention(user: Any) -> list[AttentionItem]:
+    """Next steps whose date has passed: a partner waiting on the movement, or forgotten."""
+    if not user.has_perm("ecosystem.view_pipeline"):
+        return []
+    return [
+        AttentionItem(
+            label=_("Overdue next steps in the pipeline"),
+            count=engagement_selectors.overdue_next_step_count(),
+            url=reverse("ecosystem:pipeline_board") + "?overdue=1",
         )
     ]
 
@@ -67,10 +93,21 @@ def _demo_load(*, rng: random.Random, out: DemoOutput) -> None:
     """Organisations first, then the people who act for them."""
     demo.load(rng=rng, out=out)
     demo_people.load(rng=rng, out=out)
+    demo_contacts.load(rng=rng, out=out)
+    demo_pipeline.load(rng=rng, out=out)
+    demo_relationships.load(rng=rng, out=out)
+    demo_network.load(rng=rng, out=out)
 
 
 def _demo_summary() -> list[str]:
-    return demo.summary() + demo_people.summary()
+    return (
+        demo.summary()
+        + demo_people.summary()
+        + demo_contacts.summary()
+        + demo_pipeline.summary()
+        + demo_relationships.summary()
+        + demo_network.summary()
+    )
 
 
 manifest = Manifest(
@@ -85,11 +122,55 @@ manifest = Manifest(
             perm="ecosystem.list_organisations",
             order=10,
         ),
+        NavEntry(
+            group="ecosystem",
+            label=gettext_lazy("Pipeline"),
+            url_name="ecosystem:pipeline_board",
+            perm="ecosystem.view_pipeline",
+            order=20,
+        ),
+        NavEntry(
+            group="ecosystem",
+            label=gettext_lazy("Contacts"),
+            url_name="ecosystem:contact_list",
+            perm="ecosystem.view_contacts",
+            order=15,
+        ),
+        NavEntry(
+            group="ecosystem",
+            label=gettext_lazy("Gaps"),
+            url_name="ecosystem:gap_matrix",
+            perm="ecosystem.view_gaps",
+            order=30,
+        ),
+        NavEntry(
+            group="ecosystem",
+            label=gettext_lazy("Relationships"),
+            url_name="ecosystem:relationship_list",
+            perm="ecosystem.view_relationships",
+            order=40,
+        ),
+        NavEntry(
+            group="ecosystem",
+            label=gettext_lazy("Network map"),
+            url_name="ecosystem:network_map",
+            perm="ecosystem.view_relationships",
+            order=45,
+        ),
     ),
-    attention=(attention,),
+    attention=(attention, pipeline_attention),
     figures=(figures,),
     urls=(UrlMount("ecosystem/", "collectif.ecosystem.urls"),),
-    api=(ApiMount("/organisations", router), ApiMount("/sectors", sector_router)),
+    api=(
+        ApiMount("/organisations", router),
+        ApiMount("/sectors", sector_router),
+        ApiMount("/contacts", contacts_router),
+        ApiMount("/reach", reach_router),
+        ApiMount("/engagement", engagement_router),
+        ApiMount("/gaps", gaps_router),
+        ApiMount("/relationships", relationships_router),
+        ApiMount("/network", network_router),
+    ),
     permissions=PERMISSIONS,
     audit_actions=EcosystemAction,
     reference=load_reference,

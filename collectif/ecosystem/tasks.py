@@ -1,21 +1,27 @@
-"""Background work for organisations: the CSV export a staff member asks for."""
+"""Background work for organisations: the CSV export a staff member asks for, and the
+network map's metrics."""
 
 import csv
 import io
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from collectif.core.actors import SYSTEM
 from collectif.core.formatting import csv_delimiter
+from collectif.core.models import Job
 from collectif.core.services import job_advance, job_fail, job_start, job_succeed
 from collectif.core.spreadsheets import neutralise
+from collectif.ecosystem.domain.network import STEPS
 from collectif.ecosystem.models import Organisation
+from collectif.ecosystem.selectors import network as network_selectors
 from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.services import network as network_services
 from collectif.ecosystem.services import organisations as services
 
-LIST_FILTERS = ("q", "sector", "province", "include_archived", "needs_steward", "sort")
+LIST_FILTERS = ("q", "sector", "province", "equity", "include_archived", "needs_steward", "sort")
 
 
 def _headers() -> list[str]:
@@ -92,3 +98,44 @@ def organisation_export_csv(job_id: str) -> str:
         raise
     job_succeed(job_id=job.pk, result={"rows": len(organisations), "file": name})
     return name
+
+
+def _step_message(job: Job, step: str) -> str:
+    """What the job's page says it has just done, in the language of who asked."""
+    labels = {
+        "ties": gettext_lazy("Ties counted"),
+        "bridging": gettext_lazy("Bridging measured"),
+        "closeness": gettext_lazy("Closeness measured"),
+        "communities": gettext_lazy("Communities found"),
+        "layout": gettext_lazy("Organisations placed on the map"),
+    }
+    with translation.override(job.params.get("language", "en")):
+        return str(labels.get(step, step))
+
+
+@task()
+def network_analyse(job_id: str) -> str:
+    """Compute the network's metrics (`services.network.network_analysis_run`).
+
+    If the relationships changed while it ran, it asks for another run once it is done,
+    so the last write is always analysed.
+    """
+    job = network_selectors.analysis_job_get(job_id=job_id)
+    if job is None:
+        return ""
+    try:
+        job_start(job_id=job.pk, total=2 * len(STEPS))  # two analyses
+        # Read before the run's own reading: a write in between only means one run more.
+        version = network_selectors.relationships_version()
+        stored = network_services.network_analysis_run(
+            actor=SYSTEM,
+            job=job,
+            progress=lambda step: job_advance(job_id=job.pk, message=_step_message(job, step)),
+        )
+    except Exception as exc:
+        job_fail(job_id=job.pk, error=repr(exc))
+        raise
+    job_succeed(job_id=job.pk, result={"analyses": stored, "version": version})
+    if network_selectors.relationships_version() != version:
+        network_services.network_analysis_request(actor=SYSTEM)
+    return version

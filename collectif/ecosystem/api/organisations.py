@@ -20,6 +20,8 @@ from collectif.ecosystem.services.organisations import OrganisationData, organis
 
 router = Router(tags=["organisations"], auth=optional_auth)
 sector_router = Router(tags=["organisations"], auth=optional_auth)
+# The codes an organisation's `populations_served` and `equity_identities` take.
+reach_router = Router(tags=["organisations"], auth=optional_auth)
 
 
 class OrganisationOut(Schema):
@@ -34,6 +36,10 @@ class OrganisationOut(Schema):
     website: str
     size_band: str
     is_public: bool
+    populations_served: list[str] = Field(description="Population group codes")
+    equity_identities: list[str] = Field(
+        description="Equity identity codes: how the organisation identifies itself"
+    )
     archived: bool
     url: str
 
@@ -53,6 +59,8 @@ class OrganisationIn(Schema):
     website: str = ""
     size_band: str = ""
     is_public: bool = True
+    populations_served: list[str] = []
+    equity_identities: list[str] = []
 
 
 class OrganisationPatch(Schema):
@@ -66,6 +74,8 @@ class OrganisationPatch(Schema):
     website: str | None = None
     size_band: str | None = None
     is_public: bool | None = None
+    populations_served: list[str] | None = None
+    equity_identities: list[str] | None = None
 
 
 class OrganisationFilters(PageQuery):
@@ -73,6 +83,8 @@ class OrganisationFilters(PageQuery):
     sector: str = Field("", max_length=50)
     province: str = Field("", max_length=2)
     include_archived: bool = Field(False, description="Staff only: archived ones too")
+    equity: str = Field("", max_length=40, description="An equity identity code")
+    population: str = Field("", max_length=40, description="A population group code")
 
 
 class SectorOut(Schema):
@@ -86,6 +98,16 @@ class SectorPage(Page[SectorOut]):
     pass
 
 
+class ReachOut(Schema):
+    code: str
+    name_en: str
+    name_fr: str
+
+
+class ReachPage(Page[ReachOut]):
+    pass
+
+
 def _out(request: HttpRequest, organisation: Organisation) -> OrganisationOut:
     return OrganisationOut(
         slug=organisation.slug,
@@ -96,6 +118,8 @@ def _out(request: HttpRequest, organisation: Organisation) -> OrganisationOut:
         website=organisation.website,
         size_band=organisation.size_band,
         is_public=organisation.is_public,
+        populations_served=sorted(g.code for g in organisation.populations_served.all()),
+        equity_identities=sorted(e.code for e in organisation.equity_identities.all()),
         archived=organisation.is_archived,
         url=request.build_absolute_uri(organisation.get_absolute_url()),
     )
@@ -137,9 +161,31 @@ def _resolve_codes(data: dict[str, Any]) -> dict[str, Any]:
         data["provinces_served"] = tuple(
             provinces[c.upper()] for c in served if c.upper() in provinces
         )
+    _resolve_reach(data, errors)
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _resolve_reach(data: dict[str, Any], errors: dict[str, ValidationError]) -> None:
+    """Population group and equity identity codes to rows, unknown ones named."""
+    lookups = (
+        ("populations_served", selectors.population_by_code),
+        ("equity_identities", selectors.equity_by_code),
+    )
+    for field, lookup in lookups:
+        if field not in data:
+            continue
+        codes = [str(code) for code in data[field] or []]
+        found = lookup(codes=codes)
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            errors[field] = ValidationError(
+                _("These codes are not known: %(codes)s. See /api/v1/reach for the lists."),
+                code="invalid",
+                params={"codes": ", ".join(unknown)},
+            )
+        data[field] = tuple(found[code] for code in dict.fromkeys(codes) if code in found)
 
 
 @router.get("", response=responses(OrganisationPage), summary="Search the organisations")
@@ -152,6 +198,9 @@ def list_organisations(
         sector=filters.sector,
         province=filters.province,
         include_archived=filters.include_archived,
+        equity=filters.equity,
+        population=filters.population,
+        with_reach=True,
     )
     return paginate(
         request,
@@ -237,4 +286,22 @@ def restore_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
 def list_sectors(request: HttpRequest, pages: Query[PageQuery]) -> SectorPage:
     return paginate(
         request, selectors.sector_list(), pages, out=SectorOut.from_orm, page=SectorPage
+    )
+
+
+@reach_router.get(
+    "/populations", response=responses(ReachPage), summary="The population groups in use"
+)
+def list_population_groups(request: HttpRequest, pages: Query[PageQuery]) -> ReachPage:
+    return paginate(
+        request, selectors.population_choices(), pages, out=ReachOut.from_orm, page=ReachPage
+    )
+
+
+@reach_router.get(
+    "/equity-identities", response=responses(ReachPage), summary="The equity identities in use"
+)
+def list_equity_identities(request: HttpRequest, pages: Query[PageQuery]) -> ReachPage:
+    return paginate(
+        request, selectors.equity_choices(), pages, out=ReachOut.from_orm, page=ReachPage
     )

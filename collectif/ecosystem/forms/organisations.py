@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collectif.core.models import Province
-from collectif.ecosystem.models import Organisation, Sector, SizeBand
+from collectif.ecosystem.models import (
+    EquityIdentity,
+    Organisation,
+    PopulationGroup,
+    Sector,
+    SizeBand,
+)
 from collectif.ecosystem.selectors import organisations as selectors
 from collectif.ecosystem.services.organisations import DESCRIPTION_MAX_LENGTH, OrganisationData
 
@@ -26,6 +32,13 @@ class ProvinceChoiceField(forms.ModelChoiceField[Province]):
 class ProvincesChoiceField(forms.ModelMultipleChoiceField[Province]):
     def label_from_instance(self, obj: Province) -> str:
         return obj.name
+
+
+class NamedChoicesField(forms.ModelMultipleChoiceField[Any]):
+    """Checkboxes labelled with each row's name in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
 
 
 class OrganisationForm(forms.Form):
@@ -81,6 +94,23 @@ class OrganisationForm(forms.Form):
         required=False,
         choices=[("", _("Not known")), *SizeBand.choices],
     )
+    populations_served = NamedChoicesField(
+        label=_("Young people it serves"),
+        queryset=PopulationGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the groups its programs are designed for or reach on purpose."),
+    )
+    equity_identities = NamedChoicesField(
+        label=_("The organisation identifies as"),
+        queryset=EquityIdentity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only what the organisation says of itself, for example Indigenous-led or "
+            "youth-led. These are shown on its public page."
+        ),
+    )
     is_public = forms.BooleanField(
         label=_("List it on the public site and in the open API"),
         required=False,
@@ -97,6 +127,8 @@ class OrganisationForm(forms.Form):
                 "website": organisation.website,
                 "size_band": organisation.size_band,
                 "is_public": organisation.is_public,
+                "populations_served": [p.pk for p in organisation.populations_served.all()],
+                "equity_identities": [e.pk for e in organisation.equity_identities.all()],
             }
         super().__init__(*args, **kwargs)
         # An organisation keeps its sector even after staff retire that sector.
@@ -106,6 +138,14 @@ class OrganisationForm(forms.Form):
         provinces = selectors.province_choices()
         self.fields["head_office_province"].queryset = provinces  # type: ignore[attr-defined]
         self.fields["provinces_served"].queryset = provinces  # type: ignore[attr-defined]
+        # A retired group or identity stays ticked on the organisations that have it.
+        initial = self.initial if organisation is not None else {}
+        self.fields["populations_served"].queryset = selectors.population_choices(  # type: ignore[attr-defined]
+            keep=tuple(initial.get("populations_served", ()))
+        )
+        self.fields["equity_identities"].queryset = selectors.equity_choices(  # type: ignore[attr-defined]
+            keep=tuple(initial.get("equity_identities", ()))
+        )
 
     def organisation_data(self) -> OrganisationData:
         """The valid form as the services take it."""
@@ -121,4 +161,6 @@ class OrganisationForm(forms.Form):
             website=data["website"],
             size_band=data["size_band"],
             is_public=data["is_public"],
+            populations_served=tuple(data["populations_served"]),
+            equity_identities=tuple(data["equity_identities"]),
         )

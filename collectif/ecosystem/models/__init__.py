@@ -21,7 +21,7 @@ from collectif.ecosystem.models.engagement import (
     Stage,
 )
 from collectif.ecosystem.models.gaps import GapAxis, GapTarget
-from collectif.ecosystem.models.network import NetworkAnalysis, NodeMetric
+from collectif.ecosystem.models.network import NetworkAnalysis, NodeMetric, Scope
 from collectif.ecosystem.models.organisations import Organisation, Sector, SizeBand
 from collectif.ecosystem.models.reach import EquityIdentity, PopulationGroup
 from collectif.ecosystem.models.relationships import Relationship, RelationshipType, Strength
@@ -45,6 +45,7 @@ __all__ = [
     "PopulationGroup",
     "Relationship",
     "RelationshipType",
+    "Scope",
     "Sector",
     "SizeBand",
     "Stage",

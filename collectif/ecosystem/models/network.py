@@ -12,7 +12,15 @@ from collectif.core.models import BaseModel, Job
 from collectif.ecosystem.models.organisations import Organisation
 
 
+class Scope(models.TextChoices):
+    """Whose network: staff see every organisation, everyone else the public part."""
+
+    ALL = "all", _("Every organisation")
+    PUBLIC = "public", _("Public organisations")
+
+
 class NetworkAnalysis(BaseModel):
+    scope = models.CharField(_("network"), max_length=10, choices=Scope.choices)
     job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     finished_at = models.DateTimeField(_("computed"), null=True, blank=True)
     # The network it describes: the relationship count and the latest change it saw.
@@ -23,6 +31,7 @@ class NetworkAnalysis(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["scope", "-finished_at"])]
         verbose_name = _("network analysis")
         verbose_name_plural = _("network analyses")
 

@@ -11,7 +11,13 @@ from collectif.accounts import selectors as accounts_selectors
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.permissions import is_backbone_staff
 from collectif.core.models import Job, Province
-from collectif.ecosystem.models import Engagement, Organisation, Sector
+from collectif.ecosystem.models import (
+    Engagement,
+    EquityIdentity,
+    Organisation,
+    PopulationGroup,
+    Sector,
+)
 
 # The sectors whose organisations run programs and so report data through a steward.
 STEWARD_SECTORS = ("non-profit", "youth-led")
@@ -88,6 +94,9 @@ def organisation_list(
     include_archived: bool = False,
     needs_steward: bool = False,
     sort: str = "name",
+    equity: str = "",
+    population: str = "",
+    with_reach: bool = False,
 ) -> QuerySet[Organisation]:
     language = _language()
     organisations = _visible(user)
@@ -116,6 +125,20 @@ def organisation_list(
         organisations = organisations.filter(sector__code__in=STEWARD_SECTORS).filter(
             ~_has_steward()
         )
+    if equity:
+        # Exists, as for provinces: one row per organisation, however many identities.
+        identifies = Organisation.equity_identities.through._default_manager.filter(
+            organisation_id=OuterRef("pk"), equityidentity__code=equity
+        )
+        organisations = organisations.filter(Exists(identifies))
+    if population:
+        serves_group = Organisation.populations_served.through._default_manager.filter(
+            organisation_id=OuterRef("pk"), populationgroup__code=population
+        )
+        organisations = organisations.filter(Exists(serves_group))
+    if with_reach:
+        # The API shows whom each organisation serves: two queries a page, not two a row.
+        organisations = organisations.prefetch_related("populations_served", "equity_identities")
     return (
         organisations.select_related("sector", "head_office_province")
         .prefetch_related("provinces_served")
@@ -129,7 +152,7 @@ def organisation_get(*, user: Any, slug: str) -> Organisation:
     organisation = (
         _visible(user)
         .select_related("sector", "head_office_province")
-        .prefetch_related("provinces_served")
+        .prefetch_related("provinces_served", "populations_served", "equity_identities")
         .filter(slug=slug)
         .first()
     )
@@ -219,6 +242,28 @@ def sector_choices(*, keep_pk: int | None = None) -> QuerySet[Sector]:
 
 def sector_get(*, code: str) -> Sector | None:
     return sector_list().filter(code=code).first()
+
+
+def population_choices(*, keep: tuple[int, ...] = ()) -> QuerySet[PopulationGroup]:
+    """Population groups in use, plus those an organisation already has."""
+    return PopulationGroup.objects.filter(Q(is_active=True) | Q(pk__in=keep)).order_by(
+        "position", "code"
+    )
+
+
+def population_by_code(*, codes: list[str]) -> dict[str, PopulationGroup]:
+    return {g.code: g for g in PopulationGroup.objects.filter(code__in=codes)}
+
+
+def equity_by_code(*, codes: list[str]) -> dict[str, EquityIdentity]:
+    return {e.code: e for e in EquityIdentity.objects.filter(code__in=codes)}
+
+
+def equity_choices(*, keep: tuple[int, ...] = ()) -> QuerySet[EquityIdentity]:
+    """Equity identities in use, plus those an organisation already has."""
+    return EquityIdentity.objects.filter(Q(is_active=True) | Q(pk__in=keep)).order_by(
+        "position", "code"
+    )
 
 
 def province_choices() -> QuerySet[Province]:

@@ -1,6 +1,7 @@
 """Every write about organisations: create, edit, archive, restore, delete, export."""
 
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from collectif.core.actors import Actor, require
 from collectif.core.models import Job, Province
+from collectif.core.results_version import results_version_bump
 from collectif.core.services import audit_record, diff_fields, job_create, job_enqueue
 from collectif.ecosystem.audit import EcosystemAction
-from collectif.ecosystem.models import Engagement, Organisation, Sector
+from collectif.ecosystem.models import (
+    Engagement,
+    EquityIdentity,
+    Organisation,
+    PopulationGroup,
+    Sector,
+)
 from collectif.ecosystem.selectors import organisations as selectors
 
 NAME_FIELDS = ("name_en", "name_fr")
@@ -27,11 +35,17 @@ DESCRIPTION_MAX_LENGTH = 4000
 
 EXPORT_JOB_KIND = "ecosystem.organisation_export"
 # Addresses the organisation pages use themselves; no organisation may take them.
-RESERVED_SLUGS = frozenset({"new", "export"})
+RESERVED_SLUGS = frozenset({"new", "export", "import"})
+M2M_FIELDS = ("provinces_served", "populations_served", "equity_identities")
 
 
-def _snapshot(organisation: Organisation, provinces: Iterable[Province]) -> dict[str, Any]:
+def _snapshot(
+    organisation: Organisation,
+    provinces: Iterable[Province],
+    reach: "tuple[Iterable[PopulationGroup], Iterable[EquityIdentity]]",
+) -> dict[str, Any]:
     """The editable fields as plain values, so an audit diff reads like the form did."""
+    populations, identities = reach
     return {
         **{name: getattr(organisation, name) or "" for name in (*NAME_FIELDS, *DESCRIPTION_FIELDS)},
         "sector": organisation.sector.code if organisation.sector_id else "",
@@ -40,7 +54,21 @@ def _snapshot(organisation: Organisation, provinces: Iterable[Province]) -> dict
         "website": organisation.website,
         "size_band": organisation.size_band,
         "is_public": organisation.is_public,
+        "populations_served": sorted(p.code for p in populations),
+        "equity_identities": sorted(e.code for e in identities),
     }
+
+
+def _stored_reach(
+    organisation: Organisation,
+) -> tuple[list[PopulationGroup], list[EquityIdentity]]:
+    return list(organisation.populations_served.all()), list(organisation.equity_identities.all())
+
+
+def _reach(
+    data: "OrganisationData",
+) -> tuple[tuple[PopulationGroup, ...], tuple[EquityIdentity, ...]]:
+    return data.populations_served, data.equity_identities
 
 
 def _unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
@@ -138,6 +166,9 @@ class OrganisationData:
     website: str = ""
     size_band: str = ""
     is_public: bool = True
+    # How the organisation identifies itself and whom it serves (issue 11, part 4).
+    populations_served: tuple[PopulationGroup, ...] = ()
+    equity_identities: tuple[EquityIdentity, ...] = ()
 
 
 def organisation_data(organisation: Organisation) -> OrganisationData:
@@ -150,6 +181,8 @@ def organisation_data(organisation: Organisation) -> OrganisationData:
         website=organisation.website,
         size_band=organisation.size_band,
         is_public=organisation.is_public,
+        populations_served=tuple(organisation.populations_served.all()),
+        equity_identities=tuple(organisation.equity_identities.all()),
     )
 
 
@@ -169,7 +202,7 @@ def _columns(changed: Iterable[str]) -> list[str]:
     untranslated one, which holds the name in the language of whoever saved last."""
     columns: set[str] = set()
     for name in changed:
-        if name == "provinces_served":
+        if name in M2M_FIELDS:
             continue
         columns.add(name)
         if name in NAME_FIELDS:
@@ -177,6 +210,29 @@ def _columns(changed: Iterable[str]) -> list[str]:
         elif name in DESCRIPTION_FIELDS:
             columns.add("description")
     return sorted(columns)
+
+
+def organisation_check(
+    *, data: OrganisationData, organisation: Organisation | None = None
+) -> list[str]:
+    """What creating (or changing `organisation` to) `data` would change, writing nothing.
+
+    Raises the ValidationError the write would raise, so an import can preview every row
+    and refuse a file before anything is saved. Returns the changed fields' names.
+    """
+    candidate = copy(organisation) if organisation is not None else Organisation()
+    before = (
+        _snapshot(organisation, organisation.provinces_served.all(), _stored_reach(organisation))
+        if organisation is not None
+        else {}
+    )
+    _assign(candidate, data)
+    if not candidate.slug:
+        candidate.slug = _unique_slug(_clean_text(data.name_en) or _clean_text(data.name_fr))
+    changes = diff_fields(before, _snapshot(candidate, data.provinces_served, _reach(data)))
+    if changes:
+        _validate(candidate)
+    return sorted(changes)
 
 
 @transaction.atomic
@@ -190,13 +246,15 @@ def organisation_create(
     _validate(organisation)
     organisation.save()
     organisation.provinces_served.set(data.provinces_served)
+    organisation.populations_served.set(data.populations_served)
+    organisation.equity_identities.set(data.equity_identities)
     # Every organisation starts the pipeline identified: the board reads one row each.
     Engagement.objects.create(organisation=organisation, stage_since=timezone.localdate())
     audit_record(
         actor=actor,
         action=EcosystemAction.ORGANISATION_CREATE,
         target=organisation,
-        changes=diff_fields({}, _snapshot(organisation, data.provinces_served)),
+        changes=diff_fields({}, _snapshot(organisation, data.provinces_served, _reach(data))),
     )
     return organisation
 
@@ -207,21 +265,28 @@ def organisation_update(
 ) -> Organisation:
     """Change the organisation; the address (slug) stays so links and bookmarks keep working."""
     require(actor, "ecosystem.change_organisation", organisation)
-    before = _snapshot(organisation, organisation.provinces_served.all())
+    before = _snapshot(
+        organisation, organisation.provinces_served.all(), _stored_reach(organisation)
+    )
     _assign(organisation, data)
-    changes = diff_fields(before, _snapshot(organisation, data.provinces_served))
+    changes = diff_fields(before, _snapshot(organisation, data.provinces_served, _reach(data)))
     if not changes:
         return organisation
     _validate(organisation)
     organisation.save(update_fields=[*_columns(changes), "updated_at"])
     if "provinces_served" in changes:
         organisation.provinces_served.set(data.provinces_served)
+    if "populations_served" in changes:
+        organisation.populations_served.set(data.populations_served)
+    if "equity_identities" in changes:
+        organisation.equity_identities.set(data.equity_identities)
     audit_record(
         actor=actor,
         action=EcosystemAction.ORGANISATION_UPDATE,
         target=organisation,
         changes=changes,
     )
+    results_version_bump()  # its name and provinces show on results and completeness pages
     return organisation
 
 
@@ -238,6 +303,7 @@ def organisation_archive(*, actor: Actor, organisation: Organisation) -> Organis
             target=organisation,
             changes={"archived": [False, True]},
         )
+        results_version_bump()  # it leaves the completeness page
     return organisation
 
 
@@ -253,6 +319,7 @@ def organisation_restore(*, actor: Actor, organisation: Organisation) -> Organis
             target=organisation,
             changes={"archived": [True, False]},
         )
+        results_version_bump()  # it comes back on the completeness page
     return organisation
 
 
@@ -269,7 +336,9 @@ def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
             code="attached",
             params={"name": organisation},
         )
-    before = _snapshot(organisation, organisation.provinces_served.all())
+    before = _snapshot(
+        organisation, organisation.provinces_served.all(), _stored_reach(organisation)
+    )
     audit_record(
         actor=actor,
         action=EcosystemAction.ORGANISATION_DELETE,
@@ -277,6 +346,7 @@ def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
         changes=diff_fields(before, dict.fromkeys(before)),
     )
     organisation.delete()
+    results_version_bump()
 
 
 def organisation_export_start(

@@ -235,6 +235,10 @@ def test_an_update_writes_only_the_columns_that_changed() -> None:
     organisation = _create()
     with CaptureQueriesContext(connection) as queries:
         _update(organisation, size_band="10-49")
-    [update] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    [update] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "ecosystem_organisation"')
+    ]
     assert '"size_band"' in update and '"updated_at"' in update
     assert '"name_en"' not in update and '"website"' not in update

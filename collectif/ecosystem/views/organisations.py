@@ -18,13 +18,19 @@ from collectif.core.actors import request_actor
 from collectif.core.formatting import format_number
 from collectif.core.forms import FormPage, posted
 from collectif.core.permissions import permission_required
+from collectif.ecosystem.domain.consent import status_label
 from collectif.ecosystem.forms.organisations import OrganisationForm
 from collectif.ecosystem.models import Organisation
 from collectif.ecosystem.organisation_page import organisation_panels
+from collectif.ecosystem.selectors import contacts as contact_selectors
 from collectif.ecosystem.selectors import organisations as selectors
 from collectif.ecosystem.services import organisations as services
+from collectif.ecosystem.views.engagement import pipeline_context
+from collectif.ecosystem.views.relationships import relationship_panel
 
 FILTER_KEYS = ("q", "sector", "province")
+# Staff filter by how organisations identify themselves (issue 11, part 4).
+STAFF_FILTER_KEYS = ("equity",)
 
 COLUMNS = [
     ("name", gettext_lazy("Name")),
@@ -39,6 +45,8 @@ def _filters(params: QueryDict, *, staff: bool) -> dict[str, Any]:
     if filters["sort"] not in selectors.SORTS:
         filters["sort"] = "name"
     if staff:
+        for key in STAFF_FILTER_KEYS:
+            filters[key] = params.get(key, "").strip()[:50]
         filters["include_archived"] = params.get("archived") == "1"
         filters["needs_steward"] = params.get("steward") == "none"
     return filters
@@ -89,7 +97,7 @@ def _list_context(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
     page = Paginator(organisations, settings.COLLECTIF["PAGE_SIZE"]).get_page(
         request.GET.get("page")
     )
-    filtered = any(filters.get(key) for key in (*FILTER_KEYS, "needs_steward"))
+    filtered = any(filters.get(key) for key in (*FILTER_KEYS, *STAFF_FILTER_KEYS, "needs_steward"))
     notes = (
         _count_notes(selectors.organisation_list_counts(organisations=organisations))
         if staff
@@ -103,6 +111,7 @@ def _list_context(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
         "columns": _columns(filters["sort"]),
         "sectors": selectors.sector_list(),
         "provinces": selectors.province_choices(),
+        "equity_options": selectors.equity_choices() if staff else [],
     }
 
 
@@ -131,6 +140,16 @@ def _people(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
     }
 
 
+def _contacts(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    """The staff's contacts panel: one query, whatever the number of contacts."""
+    if not request.user.has_perm("ecosystem.view_contacts"):
+        return {}
+    contacts = contact_selectors.organisation_contacts(user=request.user, organisation=organisation)
+    for contact in contacts:
+        contact.status_label = status_label(contact.consent_status)  # type: ignore[attr-defined]
+    return {"show_contacts": True, "contacts": contacts}
+
+
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, slug=slug)
     user = request.user
@@ -141,10 +160,15 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "provinces_served": list(organisation.provinces_served.all()),
+            "populations_served": list(organisation.populations_served.all()),
+            "equity_identities": list(organisation.equity_identities.all()),
+            **_contacts(request, organisation),
             "can_manage": can_manage,
             "can_delete": can_manage
             and not selectors.organisation_attachments(organisation=organisation),
             **_people(request, organisation),
+            **pipeline_context(request, organisation),
+            **relationship_panel(request, organisation),
             "panels": organisation_panels(request, organisation),
         },
     )

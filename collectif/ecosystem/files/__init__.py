@@ -1,0 +1,1 @@
+"""The ecosystem's partner files in: rows of a spreadsheet to organisations and relationships."""
