@@ -61,6 +61,8 @@ bench: translations
 	$(PY) bench/run.py
 	$(PY) bench/measurement.py
 	$(PY) bench/http_load.py
+	$(PY) bench/ecosystem_gaps.py
+	$(PY) bench/ecosystem_network.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static var/media

@@ -15,7 +15,7 @@ a real ecosystem (a few hubs many others tie to, every type, some ties both ways
    wrk at 32 connections for BENCH_HTTP_SECONDS each, alternated twice in the same run,
    printing the ratio of the summed rates.
 
-Nothing is asserted: this prints, people judge. Not part of `make bench`.
+Nothing is asserted: this prints, people judge. Part of `make bench`.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/collectif \
         .venv/bin/python bench/ecosystem_network.py

@@ -16,7 +16,7 @@ from collectif.ecosystem.models import GapAxis, Stage
 from collectif.ecosystem.selectors import gaps as selectors
 from collectif.ecosystem.selectors.gaps import Cell, GapFilters
 
-router = Router(tags=["organisations"], auth=required_auth)
+router = Router(tags=["gaps"], auth=required_auth)
 
 STAGE_CODES = ", ".join(Stage.values)
 
