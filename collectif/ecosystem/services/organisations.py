@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from collectif.core.actors import Actor, require
+from collectif.core.actors import SYSTEM, Actor, require
 from collectif.core.models import Job, Province
 from collectif.core.results_version import results_version_bump
 from collectif.core.services import audit_record, diff_fields, job_create, job_enqueue
@@ -286,8 +286,18 @@ def organisation_update(
         target=organisation,
         changes=changes,
     )
+    if "is_public" in changes:
+        _network_changed()
     results_version_bump()  # its name and provinces show on results and completeness pages
     return organisation
+
+
+def _network_changed() -> None:
+    """Who the public map shows changed: its metrics are computed again (the public part
+    of the network counts only public, active organisations)."""
+    from collectif.ecosystem.services.network import network_analysis_request
+
+    network_analysis_request(actor=SYSTEM)
 
 
 @transaction.atomic
@@ -303,6 +313,7 @@ def organisation_archive(*, actor: Actor, organisation: Organisation) -> Organis
             target=organisation,
             changes={"archived": [False, True]},
         )
+        _network_changed()
         results_version_bump()  # it leaves the completeness page
     return organisation
 
@@ -319,6 +330,7 @@ def organisation_restore(*, actor: Actor, organisation: Organisation) -> Organis
             target=organisation,
             changes={"archived": [True, False]},
         )
+        _network_changed()
         results_version_bump()  # it comes back on the completeness page
     return organisation
 

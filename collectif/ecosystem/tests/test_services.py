@@ -10,10 +10,11 @@ from django.utils import translation
 from collectif.accounts.models import Membership, Role
 from collectif.accounts.tests.factories import UserFactory
 from collectif.core.actors import SYSTEM
-from collectif.core.models import AuditEvent, Province
+from collectif.core.models import AuditEvent, Job, Province
 from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.models import Organisation, Sector
 from collectif.ecosystem.selectors import organisations as selectors
+from collectif.ecosystem.selectors.network import ANALYSIS_JOB_KIND
 from collectif.ecosystem.services import organisations as services
 from collectif.ecosystem.testing import user_with_role
 from collectif.ecosystem.tests.factories import OrganisationFactory
@@ -176,7 +177,8 @@ def test_archive_and_restore_are_recorded_once_each() -> None:
     services.organisation_restore(actor=SYSTEM, organisation=organisation)
     organisation.refresh_from_db()
     assert not organisation.is_archived
-    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    organisations = AuditEvent.objects.filter(action__startswith="ecosystem.organisation_")
+    actions = list(organisations.order_by("id").values_list("action", flat=True))
     assert actions == [
         EcosystemAction.ORGANISATION_CREATE,
         EcosystemAction.ORGANISATION_ARCHIVE,
@@ -242,3 +244,18 @@ def test_an_update_writes_only_the_columns_that_changed() -> None:
     ]
     assert '"size_band"' in update and '"updated_at"' in update
     assert '"name_en"' not in update and '"website"' not in update
+
+
+@pytest.mark.django_db
+def test_hiding_or_archiving_an_organisation_computes_the_public_network_again() -> None:
+    """The public map counts only public, active organisations: its metrics follow."""
+    organisation = _create()
+    analyses = Job.objects.filter(kind=ANALYSIS_JOB_KIND)
+    _update(organisation, website="https://example.org/new")
+    assert not analyses.exists()  # nothing the map shows changed
+
+    _update(organisation, is_public=False)
+    assert analyses.count() == 1
+    analyses.update(status=Job.Status.SUCCEEDED)
+    services.organisation_archive(actor=SYSTEM, organisation=organisation)
+    assert analyses.count() == 2
