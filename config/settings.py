@@ -114,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://collectif")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, without a new Redis client object on every read (collectif/core/cache.py).
+    CACHES["default"]["BACKEND"] = "collectif.core.cache.RedisCache"
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # The embedded default keeps sessions and results pages in each process: room for a
     # demo's pages without evicting the sessions (an evicted one is read again from the

@@ -110,7 +110,7 @@ def test_every_deployment_value_comes_from_the_environment(tmp_path: Path) -> No
     assert values["debug"] is False
     assert values["db"] == "django.db.backends.postgresql"
     assert values["db_name"] == "collectif"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "collectif.core.cache.RedisCache"  # Django's, one client per pool
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["tz"] == "America/Vancouver"
     assert values["language"] == "fr"
