@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from collectif.core.actors import SYSTEM
 from collectif.core.files import FileProblem
@@ -52,7 +53,8 @@ def report_lines(plan: RelationshipPlan) -> list[str]:
             }
         else:
             where = _("Row %(row)s") % {"row": format_number(problem.row)}
-        lines.append(f"  {where}: {problem.message}")
+        colon = pgettext("between a field name and its value", ":")
+        lines.append(f"  {where}{colon} {problem.message}")
     return lines
 
 
