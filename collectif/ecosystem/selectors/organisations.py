@@ -2,7 +2,18 @@
 
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 from django.utils.translation import get_language
@@ -177,18 +188,27 @@ def organisation_attachments(*, organisation: Organisation) -> list[tuple[str, i
     """What other records point to this organisation, by kind, so deleting would lose them.
 
     Read from the model's relations rather than a fixed list, so data other apps attach
-    later (submissions, activities) also counts.
+    later (submissions, activities) also counts; one query, a count per relation.
     """
-    found = []
-    for relation in Organisation._meta.related_objects:
-        model = relation.related_model
+    relations: list[tuple[type[Model], str]] = [
+        (relation.related_model, relation.field.name)
+        for relation in Organisation._meta.related_objects
         # Every organisation has its pipeline row: only its history is worth keeping.
-        if isinstance(model, str) or model is Engagement:
-            continue
-        count = model._default_manager.filter(**{relation.field.name: organisation}).count()
-        if count:
-            found.append((str(model._meta.verbose_name_plural), count))
-    return found
+        if not isinstance(relation.related_model, str) and relation.related_model is not Engagement
+    ]
+    counts: dict[str, Any] = {}
+    for index, (model, name) in enumerate(relations):
+        rows = model._default_manager.filter(**{name: OuterRef("pk")})
+        per_organisation = rows.order_by().values(name).annotate(n=Count("*")).values("n")
+        counts[f"n{index}"] = Coalesce(Subquery(per_organisation[:1]), 0)
+    found = Organisation.objects.filter(pk=organisation.pk).annotate(**counts).values(*counts)
+    row = found.first() or {}
+    kinds: dict[str, int] = {}  # ties from and to it are both "relationships"
+    for index, (model, _name) in enumerate(relations):
+        if row.get(f"n{index}"):
+            kind = str(model._meta.verbose_name_plural)
+            kinds[kind] = kinds.get(kind, 0) + row[f"n{index}"]
+    return list(kinds.items())
 
 
 # Stewards first: they are who the page's reader most often looks for.

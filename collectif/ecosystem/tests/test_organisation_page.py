@@ -142,7 +142,7 @@ def test_the_page_costs_the_same_with_3_or_30_people(client: Client) -> None:
     url = f"/en/ecosystem/organisations/{organisation.slug}/"
     # 18 before the ecosystem map; then its reach (2), contacts panel (1) and pipeline (3:
     # its row, its latest steps, the staff who may look after it).
-    assert same_queries_for_3_and_30(client, url, add) == 24
+    assert same_queries_for_3_and_30(client, url, add) == 17
 
 
 @pytest.mark.django_db

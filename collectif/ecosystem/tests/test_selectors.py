@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.http import Http404
@@ -140,3 +142,27 @@ def test_figures_count_public_partners_and_the_places_they_reach() -> None:
         is_public=False, head_office_province=Province.objects.get(code="YT")
     )
     assert selectors.organisation_figures() == {"organisations": 2, "provinces": 3}
+
+
+@pytest.mark.django_db
+def test_attachments_count_every_kind_of_record_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    from collectif.ecosystem.tests.factories import (
+        ContactFactory,
+        EngagementFactory,
+        RelationshipFactory,
+    )
+    from collectif.measurement.tests.factories import DatasetFactory
+
+    organisation = OrganisationFactory.create()
+    EngagementFactory.create(organisation=organisation)
+    assert selectors.organisation_attachments(organisation=organisation) == []
+
+    ContactFactory.create_batch(2, organisation=organisation)
+    RelationshipFactory.create(source=organisation)
+    RelationshipFactory.create(target=organisation)
+    DatasetFactory.create(organisations=[organisation])
+    with django_assert_num_queries(1):
+        found = dict(selectors.organisation_attachments(organisation=organisation))
+    assert found == {"contacts": 2, "relationships": 2, "datasets": 1}

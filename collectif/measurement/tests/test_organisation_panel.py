@@ -159,7 +159,7 @@ def test_the_page_costs_the_same_with_3_or_30_submissions(
 
     url = f"/en/ecosystem/organisations/{organisation.slug}/"
     # Ecosystem's own panels (reach, contacts, pipeline, relationships) and measurement's.
-    assert same_queries_for_3_and_30(client, url, add) == 27
+    assert same_queries_for_3_and_30(client, url, add) == 20
 
 
 @pytest.mark.django_db
