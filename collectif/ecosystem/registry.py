@@ -37,6 +37,7 @@ from collectif.ecosystem.audit import EcosystemAction
 from collectif.ecosystem.permissions import PERMISSIONS
 from collectif.ecosystem.reference import load_reference
 from collectif.ecosystem.selectors import engagement as engagement_selectors
+from collectif.ecosystem.selectors import network as network_selectors
 from collectif.ecosystem.selectors import organisations as selectors
 
 
@@ -60,6 +61,21 @@ def pipeline_attention(user: Any) -> list[AttentionItem]:
             label=_("Overdue next steps in the pipeline"),
             count=engagement_selectors.overdue_next_step_count(),
             url=reverse("ecosystem:pipeline_board") + "?overdue=1",
+        )
+    ]
+
+
+def network_attention(user: Any) -> list[AttentionItem]:
+    """Relationships changed since the map's metrics were computed, and no computation is
+    on its way (the worker stopped, or it failed): staff can compute them again."""
+    if not user.has_perm("ecosystem.compute_network"):
+        return []
+    fresh = network_selectors.analysis_freshness(scope=network_selectors.SCOPE_ALL)
+    return [
+        AttentionItem(
+            label=_("Relationship changes the network map does not show yet"),
+            count=0 if fresh.pending is not None else fresh.changes,
+            url=reverse("ecosystem:network_map"),
         )
     ]
 
@@ -158,7 +174,7 @@ manifest = Manifest(
             order=45,
         ),
     ),
-    attention=(attention, pipeline_attention),
+    attention=(attention, pipeline_attention, network_attention),
     figures=(figures,),
     urls=(UrlMount("ecosystem/", "collectif.ecosystem.urls"),),
     api=(

@@ -280,3 +280,25 @@ def test_the_api_gives_the_summary_and_the_public_metrics(
     assert nodes["count"] == 4
     assert nodes["results"][0]["organisation"] == orgs["hub"].slug
     assert orgs["hidden"].slug not in {row["organisation"] for row in nodes["results"]}
+
+
+@pytest.mark.django_db
+def test_the_staff_home_counts_changes_the_map_does_not_show_while_no_job_is_on_its_way(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    from collectif.core.manifest import attention_items
+
+    people = _network()
+    _compute(django_capture_on_commit_callbacks)
+    staff = user_with_role("staff")
+
+    def waiting() -> int:
+        label = "Relationship changes the network map does not show yet"
+        return next(item.count for item in attention_items(staff) if item.label == label)
+
+    assert waiting() == 0
+    RelationshipFactory.create(source=people["left"], target=people["alone"])
+    assert waiting() == 1  # a factory queues nothing: as if the worker had stopped
+    network_analysis_request(actor=SYSTEM)
+    assert waiting() == 0  # a computation is on its way
+    assert not [i for i in attention_items(UserFactory.create()) if "network" in str(i.url)]
