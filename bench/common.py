@@ -137,9 +137,10 @@ def setup_django(bench_url: str) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
-def run_alone(name: str, work: Callable[[], None]) -> int:
-    """One benchmark on its own: a throw-away PostgreSQL database with the demo loaded,
-    `work()`, the summary, and the database dropped even after an error."""
+def run_alone(name: str, work: Callable[[], None], *, with_demo: bool = True) -> int:
+    """One benchmark on its own: a throw-away PostgreSQL database (migrated, with the demo
+    loaded unless `with_demo` is false), `work()`, the summary, and the database dropped
+    even after an error."""
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith(("postgres://", "postgresql://")):
         say(f"The {name} benchmark needs PostgreSQL (set DATABASE_URL to a postgres:// URL).")
@@ -153,7 +154,8 @@ def run_alone(name: str, work: Callable[[], None]) -> int:
         from collectif.core.demo import ConsoleOutput, load_demo
 
         call_command("migrate", verbosity=0)
-        load_demo(out=ConsoleOutput(io.StringIO(), show_progress=False))
+        if with_demo:
+            load_demo(out=ConsoleOutput(io.StringIO(), show_progress=False))
         work()
     finally:
         from django.db import connections

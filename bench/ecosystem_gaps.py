@@ -31,17 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("BENCH_DATABASE", "collectif_bench_gaps")
 
 from bench.common import (
-    DEFAULT_URL,
     ROUNDS,
-    SUMMARY,
     WARMUP,
     figure,
     ms,
     raw_connection,
-    recreate_database,
+    run_alone,
     say,
-    server_urls,
-    setup_django,
 )
 
 ORGANISATIONS = int(os.environ.get("BENCH_GAP_ORGANISATIONS", "5000"))
@@ -200,27 +196,7 @@ def gap_benchmarks() -> None:
 
 
 def main() -> int:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        say("The gap matrix benchmark needs PostgreSQL (set DATABASE_URL to a postgres:// URL).")
-        return 0
-    admin, bench = server_urls(url)
-    recreate_database(admin)
-    try:
-        setup_django(bench)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        gap_benchmarks()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        recreate_database(admin, drop_only=True)
-    say("\nSummary")
-    for line in SUMMARY:
-        say(line)
-    return 0
+    return run_alone("gap matrix", gap_benchmarks, with_demo=False)
 
 
 if __name__ == "__main__":

@@ -39,16 +39,14 @@ import http_load
 
 from bench.common import (
     DEFAULT_URL,
-    SUMMARY,
     figure,
     human,
     megabytes,
     ms,
     raw_connection,
-    recreate_database,
+    run_alone,
     say,
     server_urls,
-    setup_django,
     verdict,
 )
 
@@ -171,33 +169,18 @@ def http_benchmark(bench_url: str) -> None:
         )
 
 
+def network_benchmarks() -> None:
+    from django.db import connections
+
+    create_world(ORGANISATIONS, RELATIONSHIPS)
+    run_job()
+    connections.close_all()
+    http_benchmark(server_urls(os.environ.get("DATABASE_URL", DEFAULT_URL))[1])
+
+
 def main() -> int:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        say("The network benchmark needs PostgreSQL (set DATABASE_URL to a postgres:// URL).")
-        return 0
-    admin, bench = server_urls(url)
-    recreate_database(admin)
-    try:
-        setup_django(bench)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        create_world(ORGANISATIONS, RELATIONSHIPS)
-        run_job()
-        from django.db import connections
-
-        connections.close_all()
-        http_benchmark(bench)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        recreate_database(admin, drop_only=True)
-    say("\nSummary (the machine may be shared: compare the ratio, not the absolute figures)")
-    for line in SUMMARY:
-        say(line)
-    return 0
+    say("(The machine may be shared: compare the ratio, not the absolute figures.)")
+    return run_alone("network", network_benchmarks, with_demo=False)
 
 
 if __name__ == "__main__":
