@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class PopulationGroup(models.Model):
-    """A group of young people an organisation serves (the gap matrix's second axis)."""
+class _ReferenceList(models.Model):
+    """A bilingual list staff may adapt: a stable code, a name, an order, in use or not."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -17,26 +17,24 @@ class PopulationGroup(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
+        abstract = True
         ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PopulationGroup(_ReferenceList):
+    """A group of young people an organisation serves (the gap matrix's second axis)."""
+
+    class Meta(_ReferenceList.Meta):
         verbose_name = _("population group")
         verbose_name_plural = _("population groups")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class EquityIdentity(models.Model):
+class EquityIdentity(_ReferenceList):
     """How an organisation identifies itself: Indigenous-led, youth-led, rural, and so on."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        ordering = ["position", "code"]
+    class Meta(_ReferenceList.Meta):
         verbose_name = _("equity identity")
         verbose_name_plural = _("equity identities")
-
-    def __str__(self) -> str:
-        return self.name
