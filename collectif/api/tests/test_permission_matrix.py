@@ -34,9 +34,9 @@ from collectif.accounts.selectors import hash_secret
 from collectif.accounts.tests.factories import UserFactory
 from collectif.agenda.tests.factories import PlanVersionFactory
 from collectif.api.api import api
+from collectif.api.tests.ecosystem_world import ecosystem_world
 from collectif.core.manifest import ADMIN_SITE, AUDIENCES, PUBLIC, Access, declared_access
 from collectif.core.models import Job
-from collectif.ecosystem.models import GapTarget
 from collectif.ecosystem.testing import bearer_secret
 from collectif.ecosystem.tests.factories import OrganisationFactory
 from collectif.measurement.models import DimensionMember, Submission, ValidationRule
@@ -196,45 +196,6 @@ def _sessions(users: dict[str, User | None]) -> dict[str, str]:
     return sessions
 
 
-def _network_analysis(organisation: Any, other: Any) -> None:
-    """A tie and its stored analysis, so the network map, table and files are not empty."""
-    from collectif.core.actors import SYSTEM
-    from collectif.ecosystem.domain.network import analyse
-    from collectif.ecosystem.selectors import network as network_selectors
-    from collectif.ecosystem.services.network import network_analysis_save
-    from collectif.ecosystem.tests.factories import RelationshipFactory
-
-    RelationshipFactory.create(source=organisation, target=other)
-    version = network_selectors.relationships_version()
-    for scope in (network_selectors.SCOPE_ALL, network_selectors.SCOPE_PUBLIC):
-        nodes, edges = network_selectors.network_rows(
-            public_only=scope == network_selectors.SCOPE_PUBLIC
-        )
-        network_analysis_save(
-            actor=SYSTEM, job=None, scope=scope, version=version, analysis=analyse(nodes, edges)
-        )
-
-
-def _relationship(organisation: Any, other: Any) -> str:
-    """A tie between the two public organisations, for the relationship pages and API."""
-    from collectif.ecosystem.models import Relationship
-    from collectif.ecosystem.tests.factories import RelationshipFactory
-
-    tie = Relationship.objects.filter(source=organisation, target=other).first()
-    if tie is None:
-        tie = RelationshipFactory.create(source=organisation, target=other)
-    return str(tie.pk)
-
-
-def _contact(organisation: Any) -> str:
-    """A contact with express consent still standing, for the contact pages and API."""
-    from collectif.ecosystem.tests.factories import ConsentFactory, ContactFactory
-
-    contact = ContactFactory.create(organisation=organisation, name="Matrix Contact")
-    ConsentFactory.create(contact=contact)
-    return str(contact.pk)
-
-
 def build_world() -> World:
     organisation = OrganisationFactory.create(slug="served")
     other = OrganisationFactory.create(slug="not-served")
@@ -291,28 +252,7 @@ def build_world() -> World:
     )
     membership = Membership.objects.get(user=users["governance"])
     plan = PlanVersionFactory.create(number=1)
-    from collectif.ecosystem.models import Engagement, EngagementEvent
-
-    # The pipeline's pages show the served organisation approached, with a step and a
-    # next step already overdue (so the board, its stage list and the history are full).
-    Engagement.objects.create(
-        organisation=organisation,
-        stage="approached",
-        stage_since=timezone.localdate() - timedelta(days=20),
-        owner=users["staff"],
-        next_step="Call back",
-        next_step_due=timezone.localdate() - timedelta(days=2),
-    )
-    EngagementEvent.objects.create(
-        organisation=organisation,
-        from_stage="identified",
-        to_stage="approached",
-        happened_on=timezone.localdate() - timedelta(days=20),
-        channel="email",
-        note="First e-mail.",
-    )
-    gap_target = GapTarget.objects.create(axis="province", minimum_stage="engaged")
-    _network_analysis(organisation, other)
+    ecosystem_values, ecosystem_bodies = ecosystem_world(organisation, other, users["staff"])
     world = World(
         values={
             "slug": organisation.slug,
@@ -337,14 +277,7 @@ def build_world() -> World:
             "fmt": "csv",
             "version": str(version.pk),
             "postal_code": "K1A0B1",
-            "relationship_id": _relationship(organisation, other),
-            "contact_id": _contact(organisation),
-            "type_code": "partners",
-            "stage": "approached",
-            "gap_target_id": str(gap_target.pk),
-            "gap_axis": "province",
-            "gap_sector": "non-profit",
-            "gap_column": "ON",
+            **ecosystem_values,
         },
         sessions=_sessions(users),
         tokens={name: bearer_secret(user) for name, user in users.items() if user is not None},
@@ -357,23 +290,7 @@ def build_world() -> World:
             "head_office_province": "ON",
         },
         "OrganisationPatch": {"name_en": "Renamed"},
-        "ContactIn": {"organisation": organisation.slug, "name": "Matrix Person"},
-        "ContactPatch": {"phone": "613-555-0100"},
-        "ConsentIn": {
-            "kind": "express",
-            "basis": "express_request",
-            "given_on": "2026-01-05",
-            "source": "the matrix form",
-        },
-        "WithdrawalIn": {"withdrawn_on": timezone.localdate().isoformat(), "source": "e-mail"},
-        "RelationshipIn": {"source": other.slug, "target": organisation.slug, "type": "funds"},
-        "RelationshipPatch": {"strength": 3},
-        "EngagementEventIn": {
-            "organisation": organisation.slug,
-            "to_stage": "in_conversation",
-            "happened_on": timezone.localdate().isoformat(),
-            "channel": "meeting",
-        },
+        **ecosystem_bodies,
         "SubmissionIn": {
             "organisation": organisation.slug,
             "dataset": dataset.code,
