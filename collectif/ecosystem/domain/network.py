@@ -24,8 +24,13 @@ import random
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+# NetworkX takes about 0.2 s to import: the functions that compute import it, so a web
+# process that only shows stored figures, or a command that does not draw, never loads it.
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 EXACT_LIMIT = 1000
 SAMPLE_SIZE = 64
@@ -82,6 +87,8 @@ STEPS = ("ties", "bridging", "closeness", "communities", "layout")
 
 def ties_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> "nx.Graph[int]":
     """The undirected network of who is tied to whom, weighted by the ties' strength."""
+    import networkx as nx
+
     graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(node.pk for node in nodes)
     for edge in edges:
@@ -171,6 +178,8 @@ def bridging_and_closeness(
     its component; an organisation no source reached (a small component) is measured
     exactly.
     """
+    import networkx as nx
+
     order = list(graph.nodes)
     n = len(order)
     if n < 2:
@@ -196,6 +205,8 @@ def bridging_and_closeness(
 
 
 def _component_sizes(graph: "nx.Graph[int]", order: list[int], index: dict[int, int]) -> list[int]:
+    import networkx as nx
+
     sizes = [1] * len(order)
     for members in nx.connected_components(graph):
         for pk in members:
@@ -220,6 +231,8 @@ def _scaled_between(order: list[int], paths: _Paths, sources: list[int]) -> dict
 
 def communities(graph: "nx.Graph[int]", *, seed: int) -> dict[int, int]:
     """Louvain communities numbered 1, 2, … by size (then lowest key); 0 when alone."""
+    import networkx as nx
+
     tied = graph.subgraph([pk for pk, degree in graph.degree if degree > 0])
     if tied.number_of_nodes() == 0:
         return {}

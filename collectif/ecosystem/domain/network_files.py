@@ -8,9 +8,13 @@ two organisations may be tied in several ways.
 
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+# NetworkX takes about 0.2 s to import: the functions that compute import it, so a web
+# process that only shows stored figures, or a command that does not draw, never loads it.
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 FORMATS = ("graphml", "gexf")
 CONTENT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -32,6 +36,8 @@ def export_graph(
 ) -> "nx.MultiDiGraph[str]":
     """Nodes carry an "id" and `NODE_ATTRIBUTES`; edges "source", "target" (node ids),
     "type" (a code), "directed" and "strength"."""
+    import networkx as nx
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in nodes:
         graph.add_node(node["id"], **{key: node[key] for key in NODE_ATTRIBUTES})
@@ -49,6 +55,8 @@ def export_graph(
 
 def write(graph: "nx.MultiDiGraph[str]", *, file_format: str) -> bytes:
     """The file's bytes (UTF-8 XML)."""
+    import networkx as nx
+
     buffer = io.BytesIO()
     if file_format == "gexf":
         nx.write_gexf(graph, buffer)
